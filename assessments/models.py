@@ -1,0 +1,1 @@
+"""assessments: models arrive with the assessments issue."""

@@ -1,0 +1,1 @@
+"""careplans: models arrive with the careplans issue."""

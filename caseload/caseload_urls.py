@@ -1,0 +1,10 @@
+from django.urls import path
+
+from caseload import views
+
+app_name = "caseload"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clients/<uuid:client_id>/assign/", views.assign, name="assign"),
+]

@@ -1,0 +1,248 @@
+"""A believable agency to try the product with, and agency scale for the benchmark.
+
+Safe to run twice: staff are matched by username, and clients are only added up to the number asked
+for. Everything is written with bulk inserts, so 5,000 clients and 100 case managers take seconds.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from caseload import audit
+from caseload.models import AgencySettings, Assignment, Role, Team, User
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+
+DEMO_PASSWORD = "caseload-demo-2026"
+
+TEAMS = [
+    ("North Community Team", 50),
+    ("South Community Team", 50),
+    ("Assertive Outreach", 20),
+    ("Early Intervention in Psychosis", 30),
+]
+
+SUPERVISORS = [
+    ("helle.supervisor", "Helle", "Nørgaard"),
+    ("marc.supervisor", "Marc", "Puig"),
+    ("claire.supervisor", "Claire", "Dubois"),
+    ("tom.supervisor", "Tom", "Whitfield"),
+]
+
+CASE_MANAGERS = [
+    ("anna.cm", "Anna", "Lindqvist"),
+    ("jonas.cm", "Jonas", "Kristensen"),
+    ("laia.cm", "Laia", "Ferrer"),
+    ("sophie.cm", "Sophie", "Martin"),
+    ("david.cm", "David", "Okafor"),
+    ("maria.cm", "Maria", "Santos"),
+    ("peter.cm", "Peter", "Holm"),
+    ("nuria.cm", "Núria", "Vidal"),
+]
+
+GIVEN = {
+    "da": ["Mads", "Mette", "Søren", "Camilla", "Rasmus", "Line", "Jesper", "Sofie", "Anders", "Ida"],
+    "ca": ["Jordi", "Montserrat", "Pau", "Mireia", "Oriol", "Laia", "Arnau", "Núria", "Marc", "Gemma"],
+    "fr": ["Julien", "Camille", "Thomas", "Élodie", "Nicolas", "Manon", "Antoine", "Chloé", "Hugo", "Inès"],
+    "en": ["James", "Emily", "Daniel", "Sarah", "Michael", "Jessica", "Ryan", "Hannah", "Liam", "Grace"],
+}
+FAMILY = {
+    "da": ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen"],
+    "ca": ["Garcia", "Puig", "Soler", "Vila", "Serra", "Ferrer", "Roca", "Font"],
+    "fr": ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand"],
+    "en": ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies"],
+}
+CITIES = {"da": "København", "ca": "Barcelona", "fr": "Lyon", "en": "Leeds"}
+STREETS = {"da": "Nørrebrogade", "ca": "Carrer de Sants", "fr": "Rue Garibaldi", "en": "Harehills Lane"}
+SOURCES = ["Inpatient ward discharge", "GP", "Self-referral", "Crisis team", "Community mental health team", "Police liaison"]
+ADVANCE = [
+    "If I become unwell I would like my sister to be told. I prefer olanzapine to haloperidol: haloperidol gave me stiffness.",
+    "Please do not admit me to the ward on Nørrebro again if a home treatment team can visit instead.",
+    "When I stop answering the phone, please visit: it means I am struggling, not that I want to be left alone.",
+]
+
+
+class Command(BaseCommand):
+    help = "Create a demo agency (teams, staff, clients with the people around them). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=120, help="clients in the agency (default 120)")
+        parser.add_argument("--managers", type=int, default=len(CASE_MANAGERS), help="case managers (default 8)")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, clients: int, managers: int, seed: int, **options):
+        rng = random.Random(seed)
+        with transaction.atomic():
+            teams = self._teams()
+            password = make_password(DEMO_PASSWORD)
+            admin = self._staff("admin", "Alex", "Admin", Role.ADMINISTRATOR, password, superuser=True)
+            supervisors = [
+                self._staff(username, first, last, Role.SUPERVISOR, password)
+                for username, first, last in SUPERVISORS
+            ]
+            for team, supervisor in zip(teams, supervisors):
+                team.supervisors.add(supervisor)
+            case_managers = self._case_managers(managers, password, rng)
+            for index, manager in enumerate(case_managers):
+                teams[index % len(teams)].members.add(manager)
+            created = self._clients(clients, case_managers, teams, rng)
+            self._former_client(teams[0])
+            audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
+        self.stdout.write(self.style.SUCCESS(f"Demo agency ready: {Client.objects.count()} clients, {len(case_managers)} case managers."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write("  admin             administrator")
+        for username, *_ in SUPERVISORS[:2]:
+            self.stdout.write(f"  {username:<17} supervisor")
+        for username, *_ in CASE_MANAGERS[:3]:
+            self.stdout.write(f"  {username:<17} case manager")
+
+    def _former_client(self, team: Team) -> None:
+        """A client discharged two years ago: registering him again shows the duplicate warning."""
+        if Client.objects.filter(legal_given_name="Mads", legal_family_name="Jensen", date_of_birth=date(1991, 3, 14)).exists():
+            return
+        discharged = timezone.now() - timedelta(days=730)
+        client = Client.objects.create(
+            client_number=AgencySettings.allocate_client_numbers(1)[0], legal_given_name="Mads", legal_family_name="Jensen",
+            date_of_birth=date(1991, 3, 14), sex=Client.Sex.MALE, pronouns="he/him", preferred_language="da",
+            status=Client.Status.DISCHARGED, team=team, referral_source="Inpatient ward discharge",
+        )
+        ClientStatusChange.objects.create(
+            client=client, from_status=Client.Status.ACTIVE, to_status=Client.Status.DISCHARGED,
+            effective_date=discharged.date(), changed_at=discharged, discharge_reason=ClientStatusChange.DischargeReason.MOVED,
+            discharge_summary="Moved to Aarhus; care handed over to the local community team.",
+        )
+
+    def _teams(self) -> list[Team]:
+        teams = []
+        for name, ratio in TEAMS:
+            team, _ = Team.objects.get_or_create(name=name, defaults={"target_ratio": ratio})
+            teams.append(team)
+        return teams
+
+    def _staff(self, username, first, last, role, password, superuser=False) -> User:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@agency.example",
+                "role": role,
+                "password": password,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+                "job_title": {Role.SUPERVISOR: "Team supervisor", Role.CASE_MANAGER: "Case manager"}.get(role, "Administrator"),
+            },
+        )
+        return user
+
+    def _case_managers(self, count: int, password: str, rng: random.Random) -> list[User]:
+        named = [self._staff(u, f, last, Role.CASE_MANAGER, password) for u, f, last in CASE_MANAGERS[:count]]
+        wanted = [f"cm{number:03d}" for number in range(len(named) + 1, count + 1)]
+        existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+        languages = list(GIVEN)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=username,
+                    first_name=rng.choice(GIVEN[lang := rng.choice(languages)]),
+                    last_name=rng.choice(FAMILY[lang]),
+                    email=f"{username}@agency.example",
+                    role=Role.CASE_MANAGER,
+                    password=password,
+                    job_title="Case manager",
+                    fte=rng.choice(["1.00", "1.00", "1.00", "0.80", "0.60"]),
+                )
+                for username in wanted
+                if username not in existing
+            ],
+            batch_size=500,
+        )
+        return named + list(User.objects.filter(username__in=wanted).order_by("username"))
+
+    def _clients(self, count: int, case_managers: list[User], teams: list[Team], rng: random.Random) -> int:
+        missing = count - Client.objects.count()
+        if missing <= 0:
+            return 0
+        team_of = {}
+        for team in teams:
+            for member_id in team.members.values_list("pk", flat=True):
+                team_of.setdefault(member_id, team)
+        numbers = AgencySettings.allocate_client_numbers(missing)
+        today = timezone.localdate()
+        now = timezone.now()
+        languages = list(GIVEN)
+        new_clients = []
+        for index in range(missing):
+            lang = rng.choices(languages, weights=[4, 2, 2, 3])[0]
+            manager = case_managers[index % len(case_managers)] if rng.random() > 0.03 else None
+            status = rng.choices(
+                [Client.Status.ACTIVE, Client.Status.REFERRED, Client.Status.DISCHARGED], weights=[85, 8, 7]
+            )[0]
+            new_clients.append(
+                Client(
+                    client_number=numbers[index],
+                    legal_given_name=rng.choice(GIVEN[lang]),
+                    legal_family_name=rng.choice(FAMILY[lang]),
+                    pronouns=rng.choice(["", "he/him", "she/her", "they/them"]),
+                    date_of_birth=today - timedelta(days=rng.randint(18 * 365, 75 * 365)),
+                    sex=rng.choice([Client.Sex.FEMALE, Client.Sex.MALE]),
+                    phone=f"+{rng.randint(10, 99)}{rng.randint(10000000, 99999999)}",
+                    address=f"{STREETS[lang]} {rng.randint(1, 180)}" if rng.random() > 0.1 else "",
+                    city=CITIES[lang],
+                    preferred_language=lang,
+                    interpreter_needed=lang != "en" and rng.random() < 0.3,
+                    status=status,
+                    referral_source=rng.choice(SOURCES),
+                    advance_statement=rng.choice(ADVANCE) if rng.random() < 0.2 else "",
+                    case_manager=manager,
+                    team=team_of.get(manager.pk) if manager else rng.choice(teams),
+                )
+            )
+        Client.objects.bulk_create(new_clients, batch_size=1000)
+        self._histories(new_clients, rng, now)
+        return missing
+
+    def _histories(self, clients: list[Client], rng: random.Random, now) -> None:
+        assignments, changes, contacts, dependants = [], [], [], []
+        for client in clients:
+            started = now - timedelta(days=rng.randint(30, 900))
+            changes.append(ClientStatusChange(client=client, to_status=Client.Status.REFERRED, changed_at=started,
+                                              effective_date=started.date(), note="Registered"))
+            if client.status != Client.Status.REFERRED:
+                changes.append(ClientStatusChange(client=client, from_status=Client.Status.REFERRED,
+                                                  to_status=Client.Status.ACTIVE, effective_date=started.date() + timedelta(days=7),
+                                                  changed_at=started + timedelta(days=7)))
+            if client.status == Client.Status.DISCHARGED:
+                changes.append(ClientStatusChange(
+                    client=client, from_status=Client.Status.ACTIVE, to_status=Client.Status.DISCHARGED,
+                    effective_date=started.date() + timedelta(days=20), changed_at=started + timedelta(days=20),
+                    discharge_reason=ClientStatusChange.DischargeReason.GOALS_MET,
+                    discharge_summary="Stable on medication, housed, and linked with a peer support group.",
+                ))
+            if client.case_manager_id:
+                assignments.append(Assignment(client=client, case_manager_id=client.case_manager_id, team=client.team,
+                                              started_at=started, reason="Allocated at intake", notified_at=started))
+            if rng.random() < 0.6:
+                consent = rng.random() < 0.7
+                contacts.append(ClientContact(
+                    client=client, role=rng.choice([ClientContact.Role.NOMINATED_PERSON, ClientContact.Role.FAMILY, ClientContact.Role.CARER]),
+                    name=f"{rng.choice(GIVEN[client.preferred_language])} {client.legal_family_name}",
+                    relationship=rng.choice(["Sister", "Brother", "Mother", "Father", "Partner", "Friend"]),
+                    phone=f"+{rng.randint(10, 99)}{rng.randint(10000000, 99999999)}",
+                    consents_to_involvement=consent, consent_recorded_on=started.date() if consent else None,
+                ))
+            if rng.random() < 0.25:
+                born = date(now.year - rng.randint(2, 16), rng.randint(1, 12), rng.randint(1, 28))
+                dependants.append(Dependant(
+                    client=client, name=rng.choice(GIVEN[client.preferred_language]), relationship=rng.choice(["Daughter", "Son"]),
+                    date_of_birth=born, lives_with=rng.choice([Dependant.LivesWith.CLIENT, Dependant.LivesWith.OTHER_PARENT]),
+                    contact_arrangement=rng.choice(["", "Every other weekend", "Supervised contact monthly"]),
+                    support_needed=rng.choice(["", "Help with school transport", "Young carers group"]),
+                ))
+        ClientStatusChange.objects.bulk_create(changes, batch_size=2000)
+        Assignment.objects.bulk_create(assignments, batch_size=2000)
+        ClientContact.objects.bulk_create(contacts, batch_size=2000)
+        Dependant.objects.bulk_create(dependants, batch_size=2000)

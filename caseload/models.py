@@ -1,0 +1,223 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseload.audit import Audited
+
+
+class Role(models.TextChoices):
+    CASE_MANAGER = "case_manager", _("Case manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class User(AbstractUser):
+    """A member of staff. Clients never log in: they use the case manager's tablet."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASE_MANAGER)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    fte = models.DecimalField(
+        _("FTE"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("Full-time equivalent: 1.00 full time, 0.50 half time."),
+    )
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_case_manager(self) -> bool:
+        return self.role == Role.CASE_MANAGER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def can_assign_clients(self) -> bool:
+        return self.is_supervisor or self.is_administrator
+
+    @property
+    def can_read_access_history(self) -> bool:
+        return self.is_supervisor or self.is_administrator
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    target_ratio = models.PositiveSmallIntegerField(
+        _("target caseload"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Clients per full-time case manager: 50 for a standard team, 20 for an intensive one."),
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="supervised_teams", blank=True, verbose_name=_("supervisors")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("case managers")
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ratio_label(self) -> str:
+        return f"1:{self.target_ratio}"
+
+
+class AgencySettings(models.Model):
+    """The agency's settings: one row, created on first use."""
+
+    case_managers_see_team_clients = models.BooleanField(
+        _("case managers see their team's clients"),
+        default=False,
+        help_text=_("Off: a case manager sees only the clients assigned to them."),
+    )
+    client_number_prefix = models.CharField(_("client number prefix"), max_length=6, default="C")
+    next_client_number = models.PositiveIntegerField(default=1001, editable=False)
+
+    class Meta:
+        verbose_name = _("agency settings")
+        verbose_name_plural = _("agency settings")
+
+    def __str__(self) -> str:
+        return str(_("Agency settings"))
+
+    @classmethod
+    def load(cls) -> "AgencySettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    @classmethod
+    def allocate_client_numbers(cls, count: int = 1) -> list[str]:
+        """Reserve `count` consecutive client numbers under a row lock (safe with concurrent intakes)."""
+        with transaction.atomic():
+            cls.objects.get_or_create(pk=1)
+            row = cls.objects.select_for_update().get(pk=1)
+            first = row.next_client_number
+            row.next_client_number = first + count
+            row.save(update_fields=["next_client_number"])
+        return [f"{row.client_number_prefix}{number:06d}" for number in range(first, first + count)]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Assignment(Audited, models.Model):
+    """Who carries a client's case, and from when to when. The open row is the current one."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="assignments")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("case manager")
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assignments", null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments_made", null=True, blank=True
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=models.Q(ended_at__isnull=True), name="one_current_assignment_per_client"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_manager} from {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Audit entries cannot be deleted.")
+
+    def for_client(self, client):
+        return self.filter(client=client)
+
+
+class AuditEvent(models.Model):
+    """One read or write of client data: who, what, which client, when, from where. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")
+        SEARCH = "search", _("Searched")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.get_action_display()} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a row, once written, is never rewritten through the ORM.
+        if not self._state.adding:
+            raise PermissionDenied("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries cannot be deleted.")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from caseload.forms import LoginForm
+
+admin.site.site_header = "Caseload administration"
+admin.site.site_title = "Caseload administration"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("clients/", include("clients.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("caseload.caseload_urls")),
+]

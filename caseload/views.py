@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caseload import audit
+from caseload.forms import AssignForm
+from caseload.selectors import assignable_case_managers, supervised_teams
+from caseload.services import client_assign
+from clients.models import Client
+from clients.selectors import get_client_for_user
+from clients.views import remembered_search
+
+CASELOAD_SEARCH_KEY = "caseload_search"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request):
+    """My caseload: the clients I carry, searchable."""
+    form = remembered_search(request, CASELOAD_SEARCH_KEY)
+    if request.method == "POST" and form.is_valid():
+        return redirect("caseload:home")
+    query = request.session.get(CASELOAD_SEARCH_KEY, "")
+    mine = Client.objects.filter(case_manager=request.user).open()
+    counts = {
+        "active": mine.filter(status=Client.Status.ACTIVE).count(),
+        "referred": mine.filter(status=Client.Status.REFERRED).count(),
+    }
+    page = Paginator(
+        mine.search(query).select_related("team").order_by("legal_family_name", "legal_given_name", "id"), 50
+    ).get_page(request.GET.get("page"))
+    audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
+    teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
+    return render(
+        request, "caseload/home.html", {"form": form, "page": page, "query": query, "counts": counts, "teams": teams}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request, client_id):
+    """Assign or transfer a client (supervisors and administrators)."""
+    client = get_client_for_user(request.user, client_id, summary="assignment")
+    if not request.user.can_assign_clients:
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, assignable=assignable_case_managers(request.user), current=client.case_manager)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_assign(
+                client=client, case_manager=form.cleaned_data["case_manager"], by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(client)s is now with %(name)s.") % {"client": client.full_name, "name": client.case_manager}
+            )
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "caseload/assign.html", {"client": client, "form": form})

@@ -1,0 +1,325 @@
+import uuid
+from datetime import date
+
+from django.conf import global_settings, settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseload.audit import Audited
+
+ADULT_AGE = 18
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for client data.
+
+        A case manager sees the clients assigned to them (and their teams' clients when the agency
+        allows it), a supervisor the clients of the teams they supervise (and any they carry
+        themselves), an administrator all. Everything else answers 404.
+        """
+        from caseload.models import AgencySettings, Team
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        scope = Q(case_manager=user)
+        if user.is_supervisor:
+            supervised = Team.supervisors.through.objects.filter(user_id=user.pk).values("team_id")
+            scope |= Q(team_id__in=supervised)
+        else:
+            agency = getattr(user, "_agency_settings", None)
+            if agency is None:
+                agency = user._agency_settings = AgencySettings.load()
+            if agency.case_managers_see_team_clients:
+                member_of = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+                scope |= Q(team_id__in=member_of)
+        return self.filter(scope)
+
+    def open(self):
+        return self.exclude(status=Client.Status.DISCHARGED)
+
+    def search(self, text: str):
+        """Match every word of `text` against names or the client number; a date matches the birth date."""
+        from clients.forms import parse_date_of_birth
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        birth_date = parse_date_of_birth(text)
+        if birth_date:
+            return self.filter(date_of_birth=birth_date)
+        result = self
+        for word in text.split()[:5]:
+            result = result.filter(
+                Q(legal_given_name__icontains=word)
+                | Q(legal_family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(client_number__iexact=word)
+            )
+        return result
+
+
+class ClientOwnedQuerySet(models.QuerySet):
+    """For records that belong to one client: visible exactly when their client is."""
+
+    def visible_to(self, user):
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+
+class Client(Audited, models.Model):
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        ACTIVE = "active", _("Active")
+        DISCHARGED = "discharged", _("Discharged")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        INTERSEX = "intersex", _("Intersex")
+        NOT_STATED = "not_stated", _("Not stated")
+
+    # Status changes a case manager may make from each status; re-opening is discharged → referred/active.
+    TRANSITIONS = {
+        Status.REFERRED: [Status.ACTIVE, Status.DISCHARGED],
+        Status.ACTIVE: [Status.DISCHARGED],
+        Status.DISCHARGED: [Status.REFERRED, Status.ACTIVE],
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_number = models.CharField(_("client number"), max_length=20, unique=True, editable=False)
+
+    legal_given_name = models.CharField(_("legal given name"), max_length=100)
+    legal_family_name = models.CharField(_("legal family name"), max_length=100)
+    preferred_name = models.CharField(
+        _("preferred name"), max_length=100, blank=True, help_text=_("What the client likes to be called.")
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(
+        _("sex"),
+        max_length=12,
+        choices=Sex.choices,
+        default=Sex.NOT_STATED,
+        help_text=_("Used where a screening instrument has different cut-offs by sex."),
+    )
+    gender_identity = models.CharField(_("gender identity"), max_length=60, blank=True)
+
+    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=global_settings.LANGUAGES, default="en"
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REFERRED)
+    referral_source = models.CharField(
+        _("referred by"), max_length=200, blank=True, help_text=_("Who referred the client, e.g. a hospital team or GP.")
+    )
+
+    advance_statement = models.TextField(
+        _("advance statement"),
+        blank=True,
+        help_text=_("The client's own stated preferences for treatment and care, for a time they may be too unwell to say."),
+    )
+    advance_statement_updated_on = models.DateField(_("advance statement last reviewed"), null=True, blank=True)
+
+    team = models.ForeignKey(
+        "caseload.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", verbose_name=_("team")
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("case manager"),
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ClientQuerySet.as_manager()
+
+    audit_client_field = None  # the client itself
+
+    class Meta:
+        ordering = ["legal_family_name", "legal_given_name"]
+        indexes = [
+            models.Index(fields=["legal_family_name", "legal_given_name", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["case_manager", "status"]),
+            models.Index(fields=["team", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.client_number})"
+
+    @property
+    def full_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.legal_given_name:
+            return f"{self.preferred_name} {self.legal_family_name}"
+        return f"{self.legal_given_name} {self.legal_family_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_given_name} {self.legal_family_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age < ADULT_AGE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DISCHARGED
+
+    def allowed_status_changes(self) -> list[str]:
+        return list(self.TRANSITIONS[self.status])
+
+    def can_change_status_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+
+class ClientStatusChange(Audited, models.Model):
+    """The episode history: every move between referred, active and discharged."""
+
+    class DischargeReason(models.TextChoices):
+        GOALS_MET = "goals_met", _("Goals met")
+        TRANSFERRED = "transferred", _("Transferred to another service")
+        MOVED = "moved", _("Moved out of the area")
+        DECLINED = "declined", _("Client declined further service")
+        LOST_CONTACT = "lost_contact", _("Lost contact")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        DIED = "died", _("Died")
+        OTHER = "other", _("Other")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Client.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Client.Status.choices)
+    effective_date = models.DateField(_("effective date"), default=timezone.localdate)
+    discharge_reason = models.CharField(_("discharge reason"), max_length=20, choices=DischargeReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    discharge_summary = models.TextField(_("discharge summary"), blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    @property
+    def is_reopening(self) -> bool:
+        return self.from_status == Client.Status.DISCHARGED
+
+
+class ClientContact(Audited, models.Model):
+    """A person around the client: nominated person, family, carer, guardian, advocate."""
+
+    class Role(models.TextChoices):
+        NOMINATED_PERSON = "nominated_person", _("Nominated person")
+        FAMILY = "family", _("Family member")
+        CARER = "carer", _("Carer")
+        GUARDIAN = "guardian", _("Guardian")
+        ADVOCATE = "advocate", _("Advocate")
+        OTHER = "other", _("Other support")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship to the client"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    consents_to_involvement = models.BooleanField(
+        _("the client consents to this person's involvement"),
+        default=False,
+        help_text=_("Without consent, this person is consulted only if the client is under 18."),
+    )
+    consent_recorded_on = models.DateField(_("consent recorded on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(default=True)
+    ended_on = models.DateField(_("no longer involved from"), null=True, blank=True)
+    end_reason = models.CharField(_("why"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_active", "role", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def may_be_involved(self) -> bool:
+        """A person around the client is consulted for a young person, or with the client's consent."""
+        return self.is_active and (self.consents_to_involvement or self.client.is_minor)
+
+
+class Dependant(Audited, models.Model):
+    """Someone who depends on the client, most often a child, and the support the family needs."""
+
+    class LivesWith(models.TextChoices):
+        CLIENT = "client", _("With the client")
+        OTHER_PARENT = "other_parent", _("With the other parent")
+        RELATIVE = "relative", _("With a relative")
+        FOSTER = "foster", _("In foster or residential care")
+        INDEPENDENT = "independent", _("Independently")
+        OTHER = "other", _("Elsewhere")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="dependants")
+    name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=60, help_text=_("For example: daughter, son, stepson."))
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    lives_with = models.CharField(_("lives"), max_length=20, choices=LivesWith.choices, default=LivesWith.CLIENT)
+    contact_arrangement = models.CharField(_("contact with the client"), max_length=250, blank=True)
+    support_needed = models.TextField(_("support the family needs"), blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_active", "date_of_birth", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+    @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

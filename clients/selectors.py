@@ -1,0 +1,52 @@
+"""Reads of client data. Every page that shows a client's data gets it through these functions."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from caseload import audit
+from clients.models import Client
+
+
+def get_client_for_user(user, client_id, *, summary: str = "client record") -> Client:
+    """The client if `user` may see it (and the read is audited), else 404 — never 403."""
+    try:
+        client = (
+            Client.objects.visible_to(user)
+            .select_related("case_manager", "team")
+            .get(pk=client_id)
+        )
+    except (Client.DoesNotExist, ValueError):
+        raise Http404("No such client") from None
+    audit.audit_read(client_id=client.pk, obj=client, summary=summary)
+    return client
+
+
+def get_client_record_for_user(user, model, pk, *, summary: str = ""):
+    """A record that belongs to a client (a contact, a dependant …), scoped like its client."""
+    try:
+        record = model.objects.visible_to(user).select_related("client").get(pk=pk)
+    except (model.DoesNotExist, ValueError):
+        raise Http404("No such record") from None
+    audit.audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name))
+    return record
+
+
+def possible_duplicates(*, given_name: str, family_name: str, date_of_birth, phone: str = "", exclude_id=None):
+    """Clients anywhere in the agency with the same name and birth date, or the same phone.
+
+    Deliberately not scoped: a duplicate is most likely a record someone else holds. Callers show
+    only what identifies the match (number, status, team), never the record itself.
+    """
+    same_person = Q(
+        legal_given_name__iexact=given_name.strip(),
+        legal_family_name__iexact=family_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if phone:
+        same_person |= Q(phone=phone)
+    matches = Client.objects.filter(same_person).select_related("team", "case_manager")
+    if exclude_id:
+        matches = matches.exclude(pk=exclude_id)
+    return list(matches.order_by("status", "-updated_at")[:5])

@@ -1,0 +1,135 @@
+"""Writes to the client record. Each is one transaction; the audit trail is written inside it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseload.models import AgencySettings
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after this form was opened."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("The record was changed by someone else.")
+
+
+def _update_versioned(*, model, pk, expected_version: int, values: dict):
+    """Apply `values` only if the row is still at `expected_version`; refuse, never overwrite."""
+    current = model.objects.select_for_update().get(pk=pk)
+    if current.version != expected_version:
+        raise ConcurrentEditError(current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def client_register(*, by, values: dict, case_manager=None, team=None) -> Client:
+    """Create a client record. A case manager who registers a client carries the case unless told otherwise."""
+    from caseload.services import client_assign
+
+    client = Client(**values, created_by=by, updated_by=by)
+    client.client_number = AgencySettings.allocate_client_numbers(1)[0]
+    client.full_clean()
+    client.save()
+    ClientStatusChange.objects.create(
+        client=client, from_status="", to_status=client.status, changed_by=by, note=_("Registered")
+    )
+    if case_manager is None and by.is_case_manager:
+        case_manager = by
+    if case_manager is not None:
+        client_assign(client=client, case_manager=case_manager, by=by, team=team, reason=_("Registered at intake"))
+    elif team is not None:
+        client.team = team
+        client.save(update_fields=["team"])
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, by, values: dict, expected_version: int) -> Client:
+    return _update_versioned(
+        model=Client, pk=client.pk, expected_version=expected_version, values={**values, "updated_by": by}
+    )
+
+
+@transaction.atomic
+def client_change_status(
+    *,
+    client: Client,
+    by,
+    to_status: str,
+    effective_date: date | None = None,
+    discharge_reason: str = "",
+    discharge_summary: str = "",
+    note: str = "",
+) -> ClientStatusChange:
+    current = Client.objects.select_for_update().get(pk=client.pk)
+    if not current.can_change_status_to(to_status):
+        raise ValidationError(
+            _("A %(from)s client cannot become %(to)s.")
+            % {"from": current.get_status_display().lower(), "to": Client.Status(to_status).label.lower()}
+        )
+    if to_status == Client.Status.DISCHARGED and not discharge_reason:
+        raise ValidationError({"discharge_reason": _("Give the reason for discharge.")})
+    change = ClientStatusChange(
+        client=current,
+        from_status=current.status,
+        to_status=to_status,
+        effective_date=effective_date or timezone.localdate(),
+        discharge_reason=discharge_reason if to_status == Client.Status.DISCHARGED else "",
+        discharge_summary=discharge_summary if to_status == Client.Status.DISCHARGED else "",
+        note=note,
+        changed_by=by,
+    )
+    change.full_clean()
+    change.save()
+    current.status = to_status
+    current.updated_by = by
+    current.version += 1
+    current.save()
+    return change
+
+
+@transaction.atomic
+def client_reopen(*, client: Client, by, to_status: str, note: str) -> ClientStatusChange:
+    """Re-open a discharged record, e.g. when a former client is referred again.
+
+    A case manager who re-opens a record they cannot see (it was held by someone else) takes the case.
+    """
+    from caseload.services import client_assign
+
+    change = client_change_status(client=client, by=by, to_status=to_status, note=note)
+    if by.is_case_manager and client.case_manager_id != by.pk:
+        client_assign(client=client, case_manager=by, by=by, reason=_("Re-opened at a new referral"))
+    return change
+
+
+@transaction.atomic
+def contact_save(*, client: Client, by, values: dict, contact: ClientContact | None = None, expected_version: int = 0):
+    if contact is None:
+        contact = ClientContact(client=client, **values)
+        contact.full_clean()
+        contact.save()
+        return contact
+    return _update_versioned(model=ClientContact, pk=contact.pk, expected_version=expected_version, values=values)
+
+
+@transaction.atomic
+def dependant_save(*, client: Client, by, values: dict, dependant: Dependant | None = None, expected_version: int = 0):
+    if dependant is None:
+        dependant = Dependant(client=client, **values)
+        dependant.full_clean()
+        dependant.save()
+        return dependant
+    return _update_versioned(model=Dependant, pk=dependant.pk, expected_version=expected_version, values=values)

@@ -1,0 +1,258 @@
+"""Client record pages. Each one: scope check → form → service → redirect or render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caseload import audit
+from caseload.models import Assignment, AuditEvent
+from caseload.selectors import assignable_case_managers
+from clients import selectors, services
+from clients.forms import ClientForm, ContactForm, DependantForm, RegisterClientForm, SearchForm, StatusChangeForm
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "client_search"
+
+
+def _concurrent_edit_message(error: services.ConcurrentEditError) -> str:
+    current = error.current
+    who = getattr(current, "updated_by", None)
+    when = date_format(current.updated_at, "DATETIME_FORMAT") if getattr(current, "updated_at", None) else ""
+    if who:
+        return _(
+            "%(name)s saved changes to this record at %(when)s, after you opened it. Nothing of yours was "
+            "saved: what you typed is still below. Open the record again to see their changes, then make yours."
+        ) % {"name": who.display_name, "when": when}
+    return _(
+        "Someone else saved changes to this record after you opened it. Nothing of yours was saved: what "
+        "you typed is still below. Open the record again to see their changes, then make yours."
+    )
+
+
+def remembered_search(request, key: str = SEARCH_SESSION_KEY) -> SearchForm:
+    """Search terms travel by POST and live in the session: names and birth dates stay out of URLs and logs."""
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            request.session[key] = form.cleaned_data["q"]
+        return form
+    return SearchForm(initial={"q": request.session.get(key, "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_list(request):
+    form = remembered_search(request)
+    if request.method == "POST" and form.is_valid():
+        return redirect("clients:list")
+    query = request.session.get(SEARCH_SESSION_KEY, "")
+    show_discharged = request.GET.get("include") == "discharged"
+    clients = Client.objects.visible_to(request.user).select_related("case_manager", "team").search(query)
+    if not show_discharged:
+        clients = clients.open()
+    page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record(
+        action="search" if query else "list",
+        summary=_("client list, page %(page)s, %(count)s shown") % {"page": page.number, "count": len(page.object_list)},
+    )
+    return render(
+        request,
+        "clients/list.html",
+        {"form": form, "page": page, "query": query, "show_discharged": show_discharged},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_register(request):
+    assignable = assignable_case_managers(request.user) if request.user.can_assign_clients else None
+    form = RegisterClientForm(request.POST or None, assignable=assignable)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = selectors.possible_duplicates(
+            given_name=form.cleaned_data["legal_given_name"],
+            family_name=form.cleaned_data["legal_family_name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            phone=form.cleaned_data["phone"],
+        )
+        reopen_id = request.POST.get("reopen")
+        if reopen_id:
+            return _reopen_duplicate(request, reopen_id, duplicates)
+        if not duplicates or form.cleaned_data["confirm_new"]:
+            client = services.client_register(
+                by=request.user,
+                values=form.values(),
+                case_manager=form.cleaned_data.get("case_manager"),
+            )
+            messages.success(
+                request, _("%(name)s is registered as client %(number)s.") % {"name": client.full_name, "number": client.client_number}
+            )
+            return redirect("clients:detail", client_id=client.pk)
+        form.add_error(
+            "confirm_new",
+            _("A record like this already exists. Open or re-open it, or tick this box if it is a different person."),
+        )
+    visible_ids = set(
+        Client.objects.visible_to(request.user).filter(pk__in=[d.pk for d in duplicates]).values_list("pk", flat=True)
+    ) if duplicates else set()
+    return render(
+        request,
+        "clients/register.html",
+        {"form": form, "duplicates": duplicates, "visible_ids": visible_ids},
+    )
+
+
+def _reopen_duplicate(request, reopen_id, duplicates):
+    # Only a record that matches what was typed (same name and birth date, or phone) can be re-opened here.
+    match = next((d for d in duplicates if str(d.pk) == reopen_id and d.status == Client.Status.DISCHARGED), None)
+    if match is None:
+        raise Http404("No such client")
+    services.client_reopen(
+        client=match,
+        by=request.user,
+        to_status=Client.Status.REFERRED,
+        note=_("Re-opened at a new referral instead of registering a second record."),
+    )
+    messages.success(request, _("The earlier record %(number)s is re-opened.") % {"number": match.client_number})
+    return redirect("clients:detail", client_id=match.pk)
+
+
+@login_required
+def client_detail(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id)
+    contacts = ClientContact.objects.filter(client=client)
+    dependants = Dependant.objects.filter(client=client)
+    status_changes = ClientStatusChange.objects.filter(client=client).select_related("changed_by")
+    assignments = Assignment.objects.filter(client=client).select_related("case_manager", "assigned_by", "team")
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "contacts": contacts,
+            "dependants": dependants,
+            "status_changes": status_changes,
+            "assignments": assignments,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id, summary="client record (edit)")
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                client=client, by=request.user, values=form.values(), expected_version=form.expected_version
+            )
+        except services.ConcurrentEditError as error:
+            form.add_error(None, _concurrent_edit_message(error))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_status(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id, summary="status")
+    form = StatusChangeForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.client_change_status(
+                client=client,
+                by=request.user,
+                to_status=data["to_status"],
+                effective_date=data["effective_date"],
+                discharge_reason=data["discharge_reason"],
+                discharge_summary=data["discharge_summary"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": Client.Status(data["to_status"]).label})
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/status.html", {"client": client, "form": form})
+
+
+def _edit_client_record(request, *, client, model, form_class, save, template, instance=None):
+    """Add or edit one record that belongs to a client (a contact, a dependant)."""
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                client=client,
+                by=request.user,
+                values=form.values(),
+                **({model._meta.model_name: instance, "expected_version": form.expected_version} if instance else {}),
+            )
+        except services.ConcurrentEditError as error:
+            form.add_error(None, _concurrent_edit_message(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, template, {"client": client, "form": form, "record": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_add(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id, summary="people around the client")
+    return _edit_client_record(
+        request, client=client, model=ClientContact, form_class=ContactForm, save=services.contact_save,
+        template="clients/contact_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, contact_id):
+    contact = selectors.get_client_record_for_user(request.user, ClientContact, contact_id)
+    return _edit_client_record(
+        request, client=contact.client, model=ClientContact, form_class=ContactForm, save=services.contact_save,
+        template="clients/contact_form.html", instance=contact,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dependant_add(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id, summary="dependants")
+    return _edit_client_record(
+        request, client=client, model=Dependant, form_class=DependantForm, save=services.dependant_save,
+        template="clients/dependant_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dependant_edit(request, dependant_id):
+    dependant = selectors.get_client_record_for_user(request.user, Dependant, dependant_id)
+    return _edit_client_record(
+        request, client=dependant.client, model=Dependant, form_class=DependantForm, save=services.dependant_save,
+        template="clients/dependant_form.html", instance=dependant,
+    )
+
+
+@login_required
+def access_history(request, client_id):
+    client = selectors.get_client_for_user(request.user, client_id, summary="access history")
+    if not request.user.can_read_access_history:
+        raise PermissionDenied
+    events = AuditEvent.objects.for_client(client).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "clients/access_history.html", {"client": client, "page": page})

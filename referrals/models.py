@@ -1,0 +1,1 @@
+"""referrals: models arrive with the referrals issue."""

@@ -1,0 +1,87 @@
+"""Test data. Build what a test needs here, never from JSON fixtures."""
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from caseload.models import AgencySettings, Assignment, Role, Team, User
+from clients.models import Client, ClientContact, Dependant
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@agency.example")
+    role = Role.CASE_MANAGER
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            for team in extracted:
+                if self.role == Role.SUPERVISOR:
+                    team.supervisors.add(self)
+                else:
+                    team.members.add(self)
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    target_ratio = 50
+
+
+class ClientFactory(DjangoModelFactory):
+    """A client; pass case_manager= to assign them (with a matching assignment row)."""
+
+    class Meta:
+        model = Client
+        skip_postgeneration_save = True
+
+    client_number = factory.LazyFunction(lambda: AgencySettings.allocate_client_numbers(1)[0])
+    legal_given_name = factory.Faker("first_name")
+    legal_family_name = factory.Faker("last_name")
+    date_of_birth = date(1990, 5, 17)
+    sex = Client.Sex.MALE
+    phone = factory.Sequence(lambda n: f"+4520{n:06d}")
+    preferred_language = "da"
+    status = Client.Status.ACTIVE
+    team = factory.LazyAttribute(lambda client: client.case_manager.teams.first() if client.case_manager else None)
+
+    @factory.post_generation
+    def assignment(self, create, extracted, **kwargs):
+        if create and self.case_manager_id:
+            Assignment.objects.create(client=self, case_manager=self.case_manager, team=self.team, reason="intake")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = ClientContact
+
+    client = factory.SubFactory(ClientFactory)
+    role = ClientContact.Role.NOMINATED_PERSON
+    name = factory.Faker("name")
+    relationship = "Sister"
+    consents_to_involvement = True
+
+
+class DependantFactory(DjangoModelFactory):
+    class Meta:
+        model = Dependant
+
+    client = factory.SubFactory(ClientFactory)
+    name = "Ellen"
+    relationship = "Daughter"
+    date_of_birth = date(2019, 6, 1)
+    lives_with = Dependant.LivesWith.OTHER_PARENT
