@@ -50,8 +50,8 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        if not self.instance._state.adding:
+            self.initial.setdefault("version", self.instance.version)
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -211,7 +211,7 @@ class ContactForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
+        if self.instance._state.adding:
             for name in ("is_active", "ended_on", "end_reason"):
                 del self.fields[name]
 

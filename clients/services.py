@@ -116,20 +116,20 @@ def client_reopen(*, client: Client, by, to_status: str, note: str) -> ClientSta
 
 
 @transaction.atomic
-def contact_save(*, client: Client, by, values: dict, contact: ClientContact | None = None, expected_version: int = 0):
-    if contact is None:
+def contact_save(*, client: Client, by, values: dict, record: ClientContact | None = None, expected_version: int = 0):
+    if record is None:
         contact = ClientContact(client=client, **values)
         contact.full_clean()
         contact.save()
         return contact
-    return _update_versioned(model=ClientContact, pk=contact.pk, expected_version=expected_version, values=values)
+    return _update_versioned(model=ClientContact, pk=record.pk, expected_version=expected_version, values=values)
 
 
 @transaction.atomic
-def dependant_save(*, client: Client, by, values: dict, dependant: Dependant | None = None, expected_version: int = 0):
-    if dependant is None:
+def dependant_save(*, client: Client, by, values: dict, record: Dependant | None = None, expected_version: int = 0):
+    if record is None:
         dependant = Dependant(client=client, **values)
         dependant.full_clean()
         dependant.save()
         return dependant
-    return _update_versioned(model=Dependant, pk=dependant.pk, expected_version=expected_version, values=values)
+    return _update_versioned(model=Dependant, pk=record.pk, expected_version=expected_version, values=values)

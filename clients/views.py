@@ -189,7 +189,7 @@ def client_status(request, client_id):
     return render(request, "clients/status.html", {"client": client, "form": form})
 
 
-def _edit_client_record(request, *, client, model, form_class, save, template, instance=None):
+def _edit_client_record(request, *, client, form_class, save, template, instance=None):
     """Add or edit one record that belongs to a client (a contact, a dependant)."""
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +198,8 @@ def _edit_client_record(request, *, client, model, form_class, save, template, i
                 client=client,
                 by=request.user,
                 values=form.values(),
-                **({model._meta.model_name: instance, "expected_version": form.expected_version} if instance else {}),
+                record=instance,
+                expected_version=form.expected_version,
             )
         except services.ConcurrentEditError as error:
             form.add_error(None, _concurrent_edit_message(error))
@@ -213,7 +214,7 @@ def _edit_client_record(request, *, client, model, form_class, save, template, i
 def contact_add(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id, summary="people around the client")
     return _edit_client_record(
-        request, client=client, model=ClientContact, form_class=ContactForm, save=services.contact_save,
+        request, client=client, form_class=ContactForm, save=services.contact_save,
         template="clients/contact_form.html",
     )
 
@@ -223,7 +224,7 @@ def contact_add(request, client_id):
 def contact_edit(request, contact_id):
     contact = selectors.get_client_record_for_user(request.user, ClientContact, contact_id)
     return _edit_client_record(
-        request, client=contact.client, model=ClientContact, form_class=ContactForm, save=services.contact_save,
+        request, client=contact.client, form_class=ContactForm, save=services.contact_save,
         template="clients/contact_form.html", instance=contact,
     )
 
@@ -233,7 +234,7 @@ def contact_edit(request, contact_id):
 def dependant_add(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id, summary="dependants")
     return _edit_client_record(
-        request, client=client, model=Dependant, form_class=DependantForm, save=services.dependant_save,
+        request, client=client, form_class=DependantForm, save=services.dependant_save,
         template="clients/dependant_form.html",
     )
 
@@ -243,7 +244,7 @@ def dependant_add(request, client_id):
 def dependant_edit(request, dependant_id):
     dependant = selectors.get_client_record_for_user(request.user, Dependant, dependant_id)
     return _edit_client_record(
-        request, client=dependant.client, model=Dependant, form_class=DependantForm, save=services.dependant_save,
+        request, client=dependant.client, form_class=DependantForm, save=services.dependant_save,
         template="clients/dependant_form.html", instance=dependant,
     )
 

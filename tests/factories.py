@@ -57,6 +57,7 @@ class ClientFactory(DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+4520{n:06d}")
     preferred_language = "da"
     status = Client.Status.ACTIVE
+    case_manager = None
     team = factory.LazyAttribute(lambda client: client.case_manager.teams.first() if client.case_manager else None)
 
     @factory.post_generation

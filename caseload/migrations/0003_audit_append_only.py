@@ -1,4 +1,4 @@
-"""On PostgreSQL the database itself refuses to change or delete an audit entry."""
+"""The database itself refuses to change or delete an audit entry (PostgreSQL and SQLite)."""
 
 from django.db import migrations
 
@@ -19,14 +19,31 @@ DROP FUNCTION IF EXISTS caseload_audit_append_only();
 """
 
 
+# SQLite (development only) refuses updates; it must allow DELETE, which is how Django empties
+# tables between tests there. PostgreSQL empties them with TRUNCATE, so it refuses both.
+SQLITE_CREATE = [
+    """CREATE TRIGGER caseload_auditevent_no_update BEFORE UPDATE ON caseload_auditevent
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"""
+]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS caseload_auditevent_no_update"]
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(CREATE)
+    elif vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(DROP)
+    elif vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,41 @@
+from caseload.models import AgencySettings
+from clients.models import Client
+from tests.factories import ClientFactory
+
+
+def visible(user):
+    return set(Client.objects.visible_to(user).values_list("legal_family_name", flat=True))
+
+
+def test_it_shows_a_case_manager_only_their_own_clients(case_manager, teammate, client_a, client_b):
+    ClientFactory(legal_family_name="Teammate-client", case_manager=teammate)
+    assert visible(case_manager) == {"Sørensen"}
+
+
+def test_it_shows_a_case_manager_their_teams_clients_when_the_agency_allows(case_manager, teammate, client_a, client_b):
+    ClientFactory(legal_family_name="Teammate-client", case_manager=teammate)
+    AgencySettings.objects.update_or_create(pk=1, defaults={"case_managers_see_team_clients": True})
+    assert visible(case_manager) == {"Sørensen", "Teammate-client"}
+
+
+def test_it_shows_a_supervisor_the_clients_of_the_teams_they_supervise(supervisor, teammate, team_north, client_a, client_b):
+    ClientFactory(legal_family_name="Unassigned", team=team_north)
+    ClientFactory(legal_family_name="Teammate-client", case_manager=teammate)
+    assert visible(supervisor) == {"Sørensen", "Unassigned", "Teammate-client"}
+
+
+def test_it_shows_an_administrator_everyone(administrator, client_a, client_b):
+    assert visible(administrator) == {"Sørensen", "Puig"}
+
+
+def test_it_shows_nothing_to_a_deactivated_account(case_manager, client_a):
+    case_manager.is_active = False
+    assert visible(case_manager) == set()
+
+
+def test_it_follows_the_client_when_they_are_transferred(case_manager, outsider, supervisor, client_a):
+    from caseload.services import client_assign
+
+    client_assign(client=client_a, case_manager=outsider, by=supervisor, reason="Moving to the south of the city")
+    assert visible(case_manager) == set()
+    assert visible(outsider) == {"Sørensen"}

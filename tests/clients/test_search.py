@@ -1,0 +1,55 @@
+from tests.factories import ClientFactory
+
+
+def search(browser, text, url="/clients/"):
+    response = browser.post(url, {"q": text})
+    assert response.status_code == 302 and text not in response.url
+    return browser.get(url).content.decode()
+
+
+def test_it_finds_a_client_by_name(login, case_manager, client_a):
+    ClientFactory(legal_given_name="Other", legal_family_name="Person", case_manager=case_manager)
+    page = search(login(case_manager), "mikkel sør")
+    assert "Mikkel Sørensen" in page and "Other Person" not in page
+
+
+def test_it_finds_a_client_by_number_and_by_date_of_birth(login, case_manager, client_a):
+    browser = login(case_manager)
+    assert "Mikkel Sørensen" in search(browser, client_a.client_number)
+    assert "Mikkel Sørensen" in search(browser, "02/04/1989")
+    assert "Mikkel Sørensen" in search(browser, "1989-04-02")
+    assert "Mikkel Sørensen" not in search(browser, "1989-04-03")
+
+
+def test_it_never_finds_a_client_outside_the_scope(login, case_manager, client_b):
+    page = search(login(case_manager), "Jordi Puig")
+    assert client_b.client_number not in page and "No clients found." in page
+
+
+def test_it_searches_my_caseload_too(login, case_manager, client_a):
+    ClientFactory(legal_given_name="Other", legal_family_name="Person", case_manager=case_manager)
+    page = search(login(case_manager), "Sørensen", url="/")
+    assert "Mikkel Sørensen" in page and "Other Person" not in page
+
+
+def test_it_hides_discharged_clients_unless_asked(login, case_manager, client_a):
+    ClientFactory(legal_family_name="Formerclient", status="discharged", case_manager=case_manager)
+    browser = login(case_manager)
+    assert "Formerclient" not in browser.get("/clients/").content.decode()
+    assert "Formerclient" in browser.get("/clients/?include=discharged").content.decode()
+
+
+def test_it_pages_a_long_list(login, administrator):
+    for number in range(30):
+        ClientFactory(legal_family_name=f"Family{number:02d}")
+    browser = login(administrator)
+    first = browser.get("/clients/").content.decode()
+    second = browser.get("/clients/?page=2").content.decode()
+    assert "Family00" in first and "Family29" not in first
+    assert "Family29" in second and "Page 2 of 2" in second
+
+
+def test_it_rejects_an_overlong_search(login, case_manager):
+    response = login(case_manager).post("/clients/", {"q": "x" * 101})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters" in response.content.decode()

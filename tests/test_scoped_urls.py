@@ -1,0 +1,80 @@
+"""Every URL that takes a client, or a record that belongs to one, answers 404 outside the scope.
+
+The test walks the URLconf, so a page added later is covered without anyone writing a test for it.
+A URL keyword this file does not know makes the test fail: teach it below how to make such a record.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import ContactFactory, DependantFactory
+
+# URL keyword → how to get a record of `client_b` (a client of the South team) for it.
+CLIENT_RECORDS = {
+    "client_id": lambda client: client.pk,
+    "contact_id": lambda client: ContactFactory(client=client).pk,
+    "dependant_id": lambda client: DependantFactory(client=client).pk,
+}
+# Keywords that identify nothing of a client's.
+NOT_CLIENT_DATA: set[str] = set()
+# The Django admin is for administrators only and scopes its client list with the same function.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def _scoped_urls(client):
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        keywords = set(pattern.pattern.regex.groupindex)
+        unknown = keywords - CLIENT_RECORDS.keys() - NOT_CLIENT_DATA
+        assert not unknown, f"{route}: teach tests/test_scoped_urls.py the keyword(s) {unknown}"
+        if keywords & CLIENT_RECORDS.keys():
+            url = "/" + route
+            for keyword in keywords:
+                url = url.replace(f"<uuid:{keyword}>", str(CLIENT_RECORDS[keyword](client)))
+            found.append(url)
+    return found
+
+
+@pytest.fixture
+def scoped_urls(client_b):
+    urls = _scoped_urls(client_b)
+    assert len(urls) >= 8, urls  # the walk finds the client pages (and will find later ones)
+    return urls
+
+
+def test_it_answers_404_to_a_case_manager_of_another_team(login, case_manager, scoped_urls, client_b):
+    browser = login(case_manager)
+    for url in scoped_urls:
+        for method in (browser.get, browser.post):
+            response = method(url)
+            assert response.status_code == 404, f"{method.__name__.upper()} {url} answered {response.status_code}"
+            assert client_b.legal_family_name not in response.content.decode()
+
+
+def test_it_answers_404_to_a_supervisor_of_another_team(login, supervisor, scoped_urls):
+    browser = login(supervisor)
+    for url in scoped_urls:
+        assert browser.get(url).status_code == 404, url
+
+
+def test_it_opens_the_same_pages_for_an_administrator(login, administrator, scoped_urls, client_b):
+    browser = login(administrator)
+    for url in scoped_urls:
+        response = browser.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client, scoped_urls):
+    for url in scoped_urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/login/"), url
