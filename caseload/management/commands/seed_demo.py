@@ -86,10 +86,10 @@ class Command(BaseCommand):
             for team, supervisor in zip(teams, supervisors):
                 team.supervisors.add(supervisor)
             case_managers = self._case_managers(managers, password, rng)
-            for index, manager in enumerate(case_managers):
-                teams[index % len(teams)].members.add(manager)
-            created = self._clients(clients, case_managers, teams, rng)
+            for index, team in enumerate(teams):
+                team.members.add(*case_managers[index :: len(teams)])
             self._former_client(teams[0])
+            created = self._clients(clients, case_managers, teams, rng)
             audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
         self.stdout.write(self.style.SUCCESS(f"Demo agency ready: {Client.objects.count()} clients, {len(case_managers)} case managers."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

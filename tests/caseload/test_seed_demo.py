@@ -1,0 +1,25 @@
+from django.core.management import call_command
+
+from caseload.models import Assignment, Team, User
+from clients.models import Client
+
+
+def test_it_builds_a_believable_agency_and_is_safe_to_run_twice(db, capsys):
+    call_command("seed_demo", clients=40, managers=8)
+    first = (Client.objects.count(), User.objects.count(), Team.objects.count(), Assignment.objects.count())
+    call_command("seed_demo", clients=40, managers=8)
+    assert (Client.objects.count(), User.objects.count(), Team.objects.count(), Assignment.objects.count()) == first
+    assert first[0] == 40 and Team.objects.filter(supervisors__isnull=False).count() >= 4
+    output = capsys.readouterr().out
+    assert "anna.cm" in output and "caseload-demo-2026" in output
+    assert Client.objects.filter(contacts__isnull=False).exists()
+    assert set(Client.objects.values_list("client_number", flat=True).distinct()).__len__() == 40
+    assert Client.objects.filter(legal_given_name="Mads", legal_family_name="Jensen", status="discharged").exists()
+
+
+def test_it_scales_up_with_bulk_inserts(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(200):
+        call_command("seed_demo", clients=1000, managers=30)
+    assert Client.objects.count() == 1000 and User.objects.filter(role="case_manager").count() == 30
+    carried = Client.objects.filter(case_manager__isnull=False)
+    assert carried.count() == Assignment.objects.filter(ended_at__isnull=True).count()
