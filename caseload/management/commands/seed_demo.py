@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 self._staff(username, first, last, Role.SUPERVISOR, password)
                 for username, first, last in SUPERVISORS
             ]
-            for team, supervisor in zip(teams, supervisors):
+            for team, supervisor in zip(teams, supervisors, strict=True):
                 team.supervisors.add(supervisor)
             case_managers = self._case_managers(managers, password, rng)
             for index, team in enumerate(teams):
