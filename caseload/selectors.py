@@ -22,4 +22,7 @@ def supervised_teams(user) -> QuerySet[Team]:
     return teams.annotate(
         open_clients=Count("clients", filter=~Q(clients__status="discharged"), distinct=True),
         case_managers=Count("members", distinct=True),
+        unassigned=Count(
+            "clients", filter=~Q(clients__status="discharged") & Q(clients__case_manager__isnull=True), distinct=True
+        ),
     ).order_by("name")

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from caseload import audit
@@ -19,6 +20,13 @@ from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
+# The client list's views: open cases (the default), cases waiting for a case manager, everyone.
+LIST_VIEWS = {
+    "open": lambda clients: clients.open(),
+    "unassigned": lambda clients: clients.open().filter(case_manager__isnull=True),
+    "all": lambda clients: clients,
+}
+LIST_VIEW_LABELS = [("open", _lazy("Open")), ("unassigned", _lazy("Waiting for a case manager")), ("all", _lazy("All, with discharged"))]
 
 
 def _concurrent_edit_message(error: services.ConcurrentEditError) -> str:
@@ -53,10 +61,9 @@ def client_list(request):
     if request.method == "POST" and form.is_valid():
         return redirect("clients:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
-    show_discharged = request.GET.get("include") == "discharged"
-    clients = Client.objects.visible_to(request.user).select_related("case_manager", "team").search(query)
-    if not show_discharged:
-        clients = clients.open()
+    show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
+    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager", "team")
+    clients = clients.search(query)
     page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -67,7 +74,7 @@ def client_list(request):
     return render(
         request,
         "clients/list.html",
-        {"form": form, "page": page, "query": query, "show_discharged": show_discharged},
+        {"form": form, "page": page, "query": query, "show": show, "views": LIST_VIEW_LABELS},
     )
 
 

@@ -36,7 +36,13 @@ def test_it_hides_discharged_clients_unless_asked(login, case_manager, client_a)
     ClientFactory(legal_family_name="Formerclient", status="discharged", case_manager=case_manager)
     browser = login(case_manager)
     assert "Formerclient" not in browser.get("/clients/").content.decode()
-    assert "Formerclient" in browser.get("/clients/?include=discharged").content.decode()
+    assert "Formerclient" in browser.get("/clients/?show=all").content.decode()
+
+
+def test_it_lists_the_clients_waiting_for_a_case_manager(login, supervisor, team_north, client_a):
+    ClientFactory(legal_family_name="Waiting", team=team_north)
+    page = login(supervisor).get("/clients/?show=unassigned").content.decode()
+    assert "Waiting" in page and "Sørensen" not in page
 
 
 def test_it_pages_a_long_list(login, administrator):
@@ -44,9 +50,10 @@ def test_it_pages_a_long_list(login, administrator):
         ClientFactory(legal_family_name=f"Family{number:02d}")
     browser = login(administrator)
     first = browser.get("/clients/").content.decode()
-    second = browser.get("/clients/?page=2").content.decode()
+    second = browser.get("/clients/?page=2&show=open").content.decode()
     assert "Family00" in first and "Family29" not in first
     assert "Family29" in second and "Page 2 of 2" in second
+    assert 'href="?page=1&amp;show=open"' in second
 
 
 def test_it_rejects_an_overlong_search(login, case_manager):
