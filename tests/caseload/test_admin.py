@@ -28,11 +28,3 @@ def test_it_keeps_staff_without_the_admin_role_out(login, case_manager):
     response = login(case_manager).get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response.url
 
-
-def test_it_shows_a_supervisor_their_teams_with_clients_waiting(login, supervisor, team_north, client_a):
-    from tests.factories import ClientFactory
-
-    ClientFactory(legal_family_name="Waiting", team=team_north)
-    page = login(supervisor).get("/").content.decode()
-    assert "Teams I supervise" in page and "North Community Team" in page
-    assert '?show=unassigned">1</a>' in page

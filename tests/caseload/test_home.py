@@ -1,0 +1,23 @@
+from tests.factories import ClientFactory
+
+
+def test_it_lists_my_open_clients_with_counts(login, case_manager, teammate, client_a):
+    ClientFactory(legal_family_name="Newreferral", status="referred", case_manager=case_manager)
+    ClientFactory(legal_family_name="Formerclient", status="discharged", case_manager=case_manager)
+    ClientFactory(legal_family_name="Teammates", case_manager=teammate)
+    response = login(case_manager).get("/")
+    page = response.content.decode()
+    assert response.context["counts"] == {"active": 1, "referred": 1}
+    assert "Sørensen" in page and "Newreferral" in page
+    assert "Formerclient" not in page and "Teammates" not in page
+
+
+def test_it_shows_a_supervisor_their_teams_with_clients_waiting(login, supervisor, team_north, client_a):
+    ClientFactory(legal_family_name="Waiting", team=team_north)
+    page = login(supervisor).get("/").content.decode()
+    assert "Teams I supervise" in page and "North Community Team" in page
+    assert '?show=unassigned">1</a>' in page
+
+
+def test_it_shows_a_new_case_manager_what_to_do(login, teammate):
+    assert "You have no clients assigned yet." in login(teammate).get("/").content.decode()
