@@ -1,0 +1,205 @@
+"""Every main page passes axe at desktop size and on a touch tablet, and fits the screen's width.
+
+The desktop run also takes the README's screenshots, so the agency here is built to look like a real
+one: a North team with a few months of history, and the people around the clients.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from caseload.models import Assignment, AuditEvent
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+
+pytestmark = pytest.mark.browser
+
+OFFICE = "10.20.4.12"
+HOME_VISIT_VPN = "10.20.7.31"
+
+
+def _at(days_ago: int, hour: int, minute: int):
+    return timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0) - timedelta(days=days_ago)
+
+
+def _client(number: int, given: str, family: str, born: date, **fields) -> Client:
+    defaults = {
+        "sex": Client.Sex.FEMALE,
+        "preferred_language": "da",
+        "status": Client.Status.ACTIVE,
+        "city": "København",
+        "referral_source": "GP",
+    }
+    return Client(
+        client_number=f"C{number:06d}",
+        legal_given_name=given,
+        legal_family_name=family,
+        date_of_birth=born,
+        **{**defaults, **fields},
+    )
+
+
+@pytest.fixture
+def agency(supervisor, case_manager, teammate, team_north):
+    """The North Community Team as it stands today.
+
+    Rows are bulk-inserted, which writes no audit entries, so that Mikkel Sørensen's access history
+    can be written as it happened over four months rather than as one burst at test time.
+    """
+    anna, anton, helle = case_manager, teammate, supervisor
+    north = {"team": team_north}
+    mikkel = _client(
+        1001, "Mikkel", "Sørensen", date(1989, 4, 2), sex=Client.Sex.MALE, pronouns="he/him",
+        phone="+4531224780", email="mikkel.s@mail.example", address="Nørrebrogade 112, 3. th.", postal_code="2200",
+        referral_source="Inpatient ward discharge, Bispebjerg Hospital", case_manager=anna,
+        advance_statement="If I become unwell I would like my sister Louise to be told. Please visit at home "
+        "before considering admission: a home treatment team has worked for me before.",
+        advance_statement_updated_on=timezone.localdate() - timedelta(days=12), **north,
+    )
+    clients = [
+        mikkel,
+        _client(1002, "Camilla", "Nielsen", date(1994, 8, 19), pronouns="she/her", case_manager=anna, **north),
+        _client(1003, "Montserrat", "Vila", date(1971, 2, 3), preferred_language="ca", interpreter_needed=True,
+                case_manager=anna, **north),
+        _client(1004, "Élodie", "Durand", date(1986, 12, 11), preferred_language="fr", pronouns="she/her",
+                status=Client.Status.REFERRED, referral_source="Self-referral", case_manager=anna, **north),
+        _client(1005, "Daniel", "Okafor", date(2001, 5, 30), preferred_name="Dani", pronouns="they/them",
+                sex=Client.Sex.MALE, preferred_language="en", case_manager=anna, **north),
+        _client(1006, "Rasmus", "Hansen", date(1979, 10, 7), sex=Client.Sex.MALE, status=Client.Status.REFERRED,
+                referral_source="Crisis team", case_manager=anna, **north),
+        _client(1007, "Grace", "Taylor", date(1958, 3, 22), preferred_language="en", case_manager=anna, **north),
+        _client(1008, "Yasmin", "Haddad", date(1990, 1, 15), preferred_language="ar", interpreter_needed=True,
+                case_manager=anna, **north),
+        _client(1009, "Søren", "Pedersen", date(1966, 9, 1), sex=Client.Sex.MALE, case_manager=anton, **north),
+        _client(1010, "Inès", "Petit", date(1998, 6, 24), preferred_language="fr", case_manager=anton, **north),
+        _client(1011, "Oriol", "Serra", date(1983, 11, 2), sex=Client.Sex.MALE, preferred_language="ca",
+                status=Client.Status.REFERRED, case_manager=anton, **north),
+        _client(1012, "Jesper", "Larsen", date(1975, 4, 18), sex=Client.Sex.MALE, status=Client.Status.REFERRED,
+                referral_source="Police liaison", **north),
+        _client(1013, "Mads", "Jensen", date(1991, 3, 14), sex=Client.Sex.MALE, status=Client.Status.DISCHARGED, **north),
+    ]
+    Client.objects.bulk_create(clients)
+
+    Assignment.objects.bulk_create(
+        [
+            Assignment(client=mikkel, case_manager=anton, team=team_north, started_at=_at(120, 10, 20),
+                       ended_at=_at(60, 14, 2), assigned_by=helle, reason="Registered at intake"),
+            Assignment(client=mikkel, case_manager=anna, team=team_north, started_at=_at(60, 14, 2), assigned_by=helle,
+                       reason="Moved to Nørrebro; Anna covers the area and speaks with his GP weekly."),
+        ]
+        + [
+            Assignment(client=client, case_manager=client.case_manager, team=team_north, started_at=_at(30 + index * 9, 11, 0),
+                       assigned_by=helle, reason="Registered at intake")
+            for index, client in enumerate(clients[1:], start=1)
+            if client.case_manager
+        ]
+    )
+    ClientStatusChange.objects.bulk_create(
+        [
+            ClientStatusChange(client=mikkel, from_status="", to_status=Client.Status.REFERRED, changed_by=anton,
+                               effective_date=_at(120, 10, 14).date(), changed_at=_at(120, 10, 14), note="Registered"),
+            ClientStatusChange(client=mikkel, from_status=Client.Status.REFERRED, to_status=Client.Status.ACTIVE,
+                               changed_by=anton, effective_date=_at(110, 9, 0).date(), changed_at=_at(110, 9, 30),
+                               note="First home visit; agreed to work together on housing and a daily routine."),
+        ]
+    )
+    ClientContact.objects.bulk_create(
+        [
+            ClientContact(client=mikkel, role=ClientContact.Role.NOMINATED_PERSON, name="Louise Sørensen",
+                          relationship="Sister", phone="+4540123456", consents_to_involvement=True,
+                          consent_recorded_on=_at(120, 10, 16).date()),
+            ClientContact(client=mikkel, role=ClientContact.Role.FAMILY, name="Kirsten Sørensen", relationship="Mother",
+                          phone="+4526789012"),
+            ClientContact(client=mikkel, role=ClientContact.Role.ADVOCATE, name="Peter Holm",
+                          relationship="Independent advocate, Nørrebro Advocacy", consents_to_involvement=True,
+                          consent_recorded_on=_at(40, 13, 0).date()),
+        ]
+    )
+    Dependant.objects.bulk_create(
+        [
+            Dependant(client=mikkel, name="Ellen", relationship="Daughter", date_of_birth=date(2019, 6, 1),
+                      lives_with=Dependant.LivesWith.OTHER_PARENT,
+                      contact_arrangement="Every other weekend, and Wednesday afternoons",
+                      support_needed="Help with getting to and from school on his weekends."),
+        ]
+    )
+    trail = [
+        (120, 10, 14, anton, "create", "client", {"legal_given_name": 1, "legal_family_name": 1, "date_of_birth": 1}, OFFICE),
+        (120, 10, 16, anton, "create", "client contact", {"name": 1, "role": 1}, OFFICE),
+        (110, 9, 30, anton, "update", "client", {"status": 1}, HOME_VISIT_VPN),
+        (60, 14, 2, helle, "create", "assignment", {"case_manager_id": 1}, OFFICE),
+        (59, 8, 47, anna, "view", "client record", {}, OFFICE),
+        (40, 13, 5, anna, "create", "client contact", {"name": 1, "role": 1}, HOME_VISIT_VPN),
+        (31, 15, 20, anna, "create", "dependant", {"name": 1}, HOME_VISIT_VPN),
+        (12, 11, 2, anna, "update", "client", {"advance_statement": 1, "advance_statement_updated_on": 1}, HOME_VISIT_VPN),
+        (3, 9, 15, anna, "view", "client record", {}, OFFICE),
+        (1, 16, 40, helle, "view", "client record", {}, OFFICE),
+    ]
+    for days_ago, hour, minute, actor, action, summary, changes, address in trail:
+        AuditEvent.objects.create(
+            at=_at(days_ago, hour, minute), actor=actor, actor_name=actor.display_name, action=action, client=mikkel,
+            summary=summary, changes=changes, remote_addr=address,
+        )
+    return SimpleNamespace(anna=anna, helle=helle, mikkel=mikkel)
+
+
+@dataclass(frozen=True)
+class MainPage:
+    signed_in_as: str | None
+    path: str
+    heading: str
+    screenshot: str | None = None
+
+
+MAIN_PAGES = {
+    "login": MainPage(None, "/login/", "Sign in", screenshot="login"),
+    "my caseload": MainPage("anna", "/", "My caseload", screenshot="my-caseload"),
+    "client list": MainPage("helle", "/clients/", "Clients", screenshot="client-list"),
+    "client detail": MainPage("anna", "/clients/{mikkel}/", "Mikkel Sørensen", screenshot="client-detail"),
+    "register": MainPage("anna", "/clients/new/", "Register a client", screenshot="register"),
+    "edit": MainPage("anna", "/clients/{mikkel}/edit/", "Edit details"),
+    "status change": MainPage("anna", "/clients/{mikkel}/status/", "Change status"),
+    "add person": MainPage("anna", "/clients/{mikkel}/people/new/", "Add a person around the client"),
+    "add dependant": MainPage("anna", "/clients/{mikkel}/dependants/new/", "Add a dependant"),
+    "assign": MainPage("helle", "/clients/{mikkel}/assign/", "Transfer to another case manager", screenshot="assign"),
+    "access history": MainPage("helle", "/clients/{mikkel}/access/", "Access history", screenshot="access-history"),
+}
+
+
+@pytest.mark.parametrize("screen", ["desktop", "tablet"])
+@pytest.mark.parametrize("name", list(MAIN_PAGES))
+def test_it_is_accessible_and_fits_the_screen(
+    request, live_server, agency, signed_in, assert_accessible, screenshot, name, screen
+):
+    main_page = MAIN_PAGES[name]
+    context = request.getfixturevalue("tablet" if screen == "tablet" else "context")
+    page = context.new_page()
+    if main_page.signed_in_as:
+        signed_in(page, getattr(agency, main_page.signed_in_as))
+
+    response = page.goto(main_page.path.format(mikkel=agency.mikkel.pk))
+
+    assert response.status == 200
+    expect(page.get_by_role("heading", name=main_page.heading).first).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{name} scrolls sideways on the {screen}"
+    )
+    if screen == "tablet":
+        assert page.evaluate("() => matchMedia('(pointer: coarse)').matches"), "the tablet should report a touch pointer"
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('main .btn, main .form-control, main .form-select')]
+                .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+                .map(el => el.outerHTML.slice(0, 80))"""
+        )
+        assert not small, f"touch targets under 44px on {name}: {small}"
+        if main_page.signed_in_as:
+            # At tablet width the menu folds behind a button; a tap must open it.
+            page.get_by_role("button", name="Menu").tap()
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+            assert_accessible(page)
+    if screen == "desktop" and main_page.screenshot:
+        screenshot(page, main_page.screenshot)
