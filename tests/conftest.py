@@ -58,6 +58,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run inside the test unless the test starts a real worker (marker `worker`).
+
+    Celery reads its configuration once, so the app's own conf is switched, not Django's settings.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from caseload.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
