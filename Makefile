@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint bench worker
+.PHONY: run test install lint bench worker screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ worker: $(VENV)/.runtime
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+screenshots: $(VENV)/.dev
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_pages_accessible.py -k desktop

@@ -12,7 +12,9 @@ class CaseManagerChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    case_manager = CaseManagerChoiceField(label=_("New case manager"), queryset=None)
+    case_manager = CaseManagerChoiceField(
+        label=_("New case manager"), queryset=None, empty_label=_("Choose a case manager")
+    )
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

@@ -165,6 +165,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("da", "Dansk"), ("ca", "Català"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["caseload.formats"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True

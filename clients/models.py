@@ -70,6 +70,16 @@ class ClientOwnedQuerySet(models.QuerySet):
         return self.filter(client__in=Client.objects.visible_to(user))
 
 
+class ClientContactQuerySet(ClientOwnedQuerySet):
+    def in_display_order(self):
+        """Involved people first; among them the nominated person, guardian, carer, then the rest."""
+        rank = models.Case(
+            *[models.When(role=role, then=position) for position, role in enumerate(ClientContact.ROLE_ORDER)],
+            default=len(ClientContact.ROLE_ORDER),
+        )
+        return self.alias(role_rank=rank).order_by("-is_active", "role_rank", "name")
+
+
 class Client(Audited, models.Model):
     class Status(models.TextChoices):
         REFERRED = "referred", _("Referred")
@@ -248,6 +258,8 @@ class ClientContact(Audited, models.Model):
         ADVOCATE = "advocate", _("Advocate")
         OTHER = "other", _("Other support")
 
+    ROLE_ORDER = [Role.NOMINATED_PERSON, Role.GUARDIAN, Role.CARER, Role.FAMILY, Role.ADVOCATE, Role.OTHER]
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -270,7 +282,7 @@ class ClientContact(Audited, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = ClientContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_active", "role", "name"]

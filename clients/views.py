@@ -136,7 +136,7 @@ def _reopen_duplicate(request, reopen_id, duplicates):
 @login_required
 def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
-    contacts = ClientContact.objects.filter(client=client)
+    contacts = ClientContact.objects.filter(client=client).in_display_order()
     dependants = Dependant.objects.filter(client=client)
     status_changes = ClientStatusChange.objects.filter(client=client).select_related("changed_by")
     assignments = Assignment.objects.filter(client=client).select_related("case_manager", "assigned_by", "team")

@@ -21,3 +21,14 @@ def test_it_shows_a_supervisor_their_teams_with_clients_waiting(login, superviso
 
 def test_it_shows_a_new_case_manager_what_to_do(login, teammate):
     assert "You have no clients assigned yet." in login(teammate).get("/").content.decode()
+
+
+def test_it_answers_a_page_outside_the_scope_with_a_way_back(login, outsider, client_a):
+    response = login(outsider).get(f"/clients/{client_a.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 404 and "Back to my caseload" in page and "Sørensen" not in page
+
+
+def test_it_writes_dates_that_cannot_be_misread(login, case_manager, client_a):
+    page = login(case_manager).get(f"/clients/{client_a.pk}/").content.decode()
+    assert "2 Apr 1989" in page

@@ -75,3 +75,10 @@ def test_it_edits_a_dependant(login, case_manager, client_a):
     )
     dependant.refresh_from_db()
     assert dependant.lives_with == "client" and dependant.version == 2
+
+
+def test_it_lists_the_nominated_person_first(login, case_manager, client_a):
+    ContactFactory(client=client_a, name="Aaron Advocate", role=ClientContact.Role.ADVOCATE)
+    ContactFactory(client=client_a, name="Zelda Nominated", role=ClientContact.Role.NOMINATED_PERSON)
+    contacts = login(case_manager).get(f"/clients/{client_a.pk}/").context["contacts"]
+    assert [c.name for c in contacts] == ["Zelda Nominated", "Aaron Advocate"]
