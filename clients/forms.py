@@ -1,5 +1,4 @@
 import re
-from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
@@ -7,17 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 OLDEST_AGE = 120
-
-
-def parse_date_of_birth(text: str) -> date | None:
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 _PHONE_ALLOWED = re.compile(r"^\+?[\d\s().-]+$")

@@ -1,5 +1,5 @@
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import global_settings, settings
 from django.db import models
@@ -8,8 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseload.audit import Audited
+from caseload.models import AgencySettings, Team
 
 ADULT_AGE = 18
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+def parse_date_of_birth(text: str) -> date | None:
+    """A typed date in any of the forms staff use (ISO, or day first), else None."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 class ClientQuerySet(models.QuerySet):
@@ -20,8 +32,6 @@ class ClientQuerySet(models.QuerySet):
         allows it), a supervisor the clients of the teams they supervise (and any they carry
         themselves), an administrator all. Everything else answers 404.
         """
-        from caseload.models import AgencySettings, Team
-
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_administrator:
@@ -44,8 +54,6 @@ class ClientQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Match every word of `text` against names or the client number; a date matches the birth date."""
-        from clients.forms import parse_date_of_birth
-
         text = (text or "").strip()
         if not text:
             return self
