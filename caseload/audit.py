@@ -53,8 +53,9 @@ class Audited:
 
     @classmethod
     def from_db(cls, db, field_names, values):
+        # Keep what was loaded as it came; the snapshot is built only if the instance is saved.
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = _snapshot(instance)
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
         return instance
 
     def audit_client_id(self):
@@ -70,7 +71,13 @@ def _plain(value):
 
 
 def _snapshot(instance) -> dict:
-    return {field.attname: _plain(getattr(instance, field.attname)) for field in instance._meta.concrete_fields}
+    """The instance's loaded field values (a deferred field is left out rather than fetched)."""
+    loaded = instance.__dict__
+    return {
+        field.attname: _plain(loaded[field.attname])
+        for field in instance._meta.concrete_fields
+        if field.attname in loaded
+    }
 
 
 def _diff(before: dict | None, after: dict) -> dict:
@@ -79,7 +86,7 @@ def _diff(before: dict | None, after: dict) -> dict:
     return {
         key: [before.get(key), value]
         for key, value in after.items()
-        if before.get(key) != value and key not in _IGNORED_FIELDS
+        if key in before and before[key] != value and key not in _IGNORED_FIELDS
     }
 
 
@@ -119,10 +126,11 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw:  # loading fixtures
         return
     after = _snapshot(instance)
-    before = None if created else getattr(instance, "_audit_snapshot", None)
+    loaded = None if created else getattr(instance, "_audit_loaded", None)
+    before = None if loaded is None else {name: _plain(value) for name, value in loaded.items()}
     changes = _diff(before, after)
+    instance._audit_loaded = dict(after)
     if not created and before is not None and not changes:
-        instance._audit_snapshot = after
         return
     record(
         action="create" if created else "update",
@@ -131,7 +139,6 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
         summary=f"{instance._meta.verbose_name}",
         changes=changes,
     )
-    instance._audit_snapshot = after
 
 
 def connect_audited_models() -> None:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -106,10 +107,23 @@ class AgencySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Agency settings"))
 
+    CACHE_KEY = "agency-settings"
+
     @classmethod
     def load(cls) -> "AgencySettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        """The settings row, from the cache when it is there (every scoped page of a case manager reads it)."""
+        row = cache.get(cls.CACHE_KEY)
+        if row is None:
+            row, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, row, timeout=300)
+        return row
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every process reads the settings through the cache: drop the copy now, and again once the
+        # change is committed, in case another request cached the old row in between.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def allocate_client_numbers(cls, count: int = 1) -> list[str]:

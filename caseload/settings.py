@@ -226,8 +226,17 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "caseload@localhost")
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 
-# Celery: a Redis broker and real workers when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = envstr("REDIS_URL")
+
+# The cache holds only small shared settings (never client data): Redis when there is one, so a
+# change made in one web process is seen by all; process memory otherwise.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "caseload"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: a Redis broker and real workers when REDIS_URL is set, otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

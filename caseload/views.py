@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,7 @@ from clients.selectors import get_client_for_user
 from clients.views import remembered_search
 
 CASELOAD_SEARCH_KEY = "caseload_search"
+PAGE_SIZE = 50  # a full caseload on one page
 
 
 @login_required
@@ -26,13 +28,14 @@ def home(request):
         return redirect("caseload:home")
     query = request.session.get(CASELOAD_SEARCH_KEY, "")
     mine = Client.objects.filter(case_manager=request.user).open()
-    counts = {
-        "active": mine.filter(status=Client.Status.ACTIVE).count(),
-        "referred": mine.filter(status=Client.Status.REFERRED).count(),
-    }
-    page = Paginator(
-        mine.search(query).select_related("team").order_by("legal_family_name", "legal_given_name", "id"), 50
-    ).get_page(request.GET.get("page"))
+    counts = mine.aggregate(
+        active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
+        referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
+    )
+    paginator = Paginator(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
+    if not query:
+        paginator.count = counts["active"] + counts["referred"]  # already counted: spare the second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
     return render(

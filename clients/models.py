@@ -11,6 +11,7 @@ from caseload.audit import Audited
 from caseload.models import AgencySettings, Team
 
 ADULT_AGE = 18
+LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
@@ -22,6 +23,20 @@ def parse_date_of_birth(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def _team_ids(user, membership) -> list[int]:
+    """The ids of the teams `user` belongs to through `membership`, read once per request.
+
+    A list of ids rather than a subquery lets PostgreSQL combine the two indexes of the scope
+    (case manager, team) instead of scanning every client.
+    """
+    cache_name = f"_team_ids_{membership._meta.model_name}"
+    ids = getattr(user, cache_name, None)
+    if ids is None:
+        ids = list(membership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
+        setattr(user, cache_name, ids)
+    return ids
 
 
 class ClientQuerySet(models.QuerySet):
@@ -38,15 +53,13 @@ class ClientQuerySet(models.QuerySet):
             return self.all()
         scope = Q(case_manager=user)
         if user.is_supervisor:
-            supervised = Team.supervisors.through.objects.filter(user_id=user.pk).values("team_id")
-            scope |= Q(team_id__in=supervised)
+            scope |= Q(team_id__in=_team_ids(user, Team.supervisors.through))
         else:
             agency = getattr(user, "_agency_settings", None)
             if agency is None:
                 agency = user._agency_settings = AgencySettings.load()
             if agency.case_managers_see_team_clients:
-                member_of = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
-                scope |= Q(team_id__in=member_of)
+                scope |= Q(team_id__in=_team_ids(user, Team.members.through))
         return self.filter(scope)
 
     def open(self):
@@ -185,6 +198,14 @@ class Client(Audited, models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.client_number})"
+
+    # Django's generated get_FOO_display rebuilds a dict of all choices on every call; lists show
+    # these for every row, and the language list is long.
+    def get_preferred_language_display(self) -> str:
+        return str(LANGUAGE_NAMES.get(self.preferred_language, self.preferred_language))
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
 
     @property
     def full_name(self) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.client_register, name="register"),
     path("<uuid:client_id>/", views.client_detail, name="detail"),
     path("<uuid:client_id>/edit/", views.client_edit, name="edit"),
+    path("<uuid:client_id>/history/", views.client_history, name="history"),
     path("<uuid:client_id>/status/", views.client_status, name="status"),
     path("<uuid:client_id>/access/", views.access_history, name="access_history"),
     path("<uuid:client_id>/people/new/", views.contact_add, name="contact_add"),

@@ -138,18 +138,17 @@ def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
     contacts = ClientContact.objects.filter(client=client).in_display_order()
     dependants = Dependant.objects.filter(client=client)
+    return render(request, "clients/detail.html", {"client": client, "contacts": contacts, "dependants": dependants})
+
+
+@login_required
+def client_history(request, client_id):
+    """The episode (status changes) and the case managers who carried the case, newest first."""
+    client = selectors.get_client_for_user(request.user, client_id, summary="history")
     status_changes = ClientStatusChange.objects.filter(client=client).select_related("changed_by")
     assignments = Assignment.objects.filter(client=client).select_related("case_manager", "assigned_by", "team")
     return render(
-        request,
-        "clients/detail.html",
-        {
-            "client": client,
-            "contacts": contacts,
-            "dependants": dependants,
-            "status_changes": status_changes,
-            "assignments": assignments,
-        },
+        request, "clients/history.html", {"client": client, "status_changes": status_changes, "assignments": assignments}
     )
 
 

@@ -19,8 +19,9 @@ def test_it_transfers_a_client_keeping_the_history_and_telling_both_case_manager
     assert history[0].ended_at is not None and history[1].ended_at is None
     assert history[1].assigned_by == supervisor and history[1].reason == "Anna is going on leave"
     assert history[1].notified_at is not None
-    page = response.content.decode()
-    assert "is now with Anton Berg" in page and "Anna is going on leave" in page
+    assert "is now with Anton Berg" in response.content.decode()
+    history = login(supervisor).get(f"/clients/{client_a.pk}/history/").content.decode()
+    assert "Anna is going on leave" in history and "Helle Nørgaard" in history
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == ["anna@agency.example", "anton@agency.example"]
     assert all(client_a.client_number in message.body for message in mail.outbox)

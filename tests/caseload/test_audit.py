@@ -94,3 +94,11 @@ def test_it_records_sign_ins(client, case_manager, password):
     client.post("/login/", {"username": "anna", "password": password}, REMOTE_ADDR="10.9.9.9")
     event = AuditEvent.objects.get(action="login")
     assert event.actor == case_manager and event.remote_addr == "10.9.9.9"
+
+
+def test_it_records_only_what_changed_when_fields_were_deferred(case_manager, client_a):
+    partial = type(client_a).objects.only("pk", "city", "version").get(pk=client_a.pk)
+    partial.city = "Roskilde"
+    partial.save(update_fields=["city"])
+    change = AuditEvent.objects.filter(action="update", object_type="clients.Client").get()
+    assert change.changes == {"city": ["", "Roskilde"]}

@@ -39,3 +39,14 @@ def test_it_follows_the_client_when_they_are_transferred(case_manager, outsider,
     client_assign(client=client_a, case_manager=outsider, by=supervisor, reason="Moving to the south of the city")
     assert visible(case_manager) == set()
     assert visible(outsider) == {"Sørensen"}
+
+
+def test_it_applies_a_changed_agency_setting_at_once(login, administrator, case_manager, teammate, client_a):
+    ClientFactory(legal_family_name="Teammate-client", case_manager=teammate)
+    assert visible(case_manager) == {"Sørensen"}  # the settings row is now cached
+    response = login(administrator).post("/admin/caseload/agencysettings/1/change/", {
+        "case_managers_see_team_clients": "on", "client_number_prefix": "C",
+    })
+    assert response.status_code == 302
+    next_request_user = type(case_manager).objects.get(pk=case_manager.pk)
+    assert visible(next_request_user) == {"Sørensen", "Teammate-client"}

@@ -12,7 +12,8 @@ def test_it_discharges_with_a_reason_and_summary_kept_in_the_history(login, case
     assert client_a.status == "discharged"
     change = ClientStatusChange.objects.filter(client=client_a).first()
     assert (change.from_status, change.to_status, str(change.effective_date)) == ("active", "discharged", "2026-11-20")
-    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/clients/{client_a.pk}/"
+    page = login(case_manager).get(f"/clients/{client_a.pk}/history/").content.decode()
     assert "Goals met" in page and "Housed and stable; linked with the peer support group." in page
 
 

@@ -166,6 +166,7 @@ MAIN_PAGES = {
     "add dependant": MainPage("anna", "/clients/{mikkel}/dependants/new/", "Add a dependant"),
     "assign": MainPage("helle", "/clients/{mikkel}/assign/", "Transfer to another case manager", screenshot="assign"),
     "access history": MainPage("helle", "/clients/{mikkel}/access/", "Access history", screenshot="access-history"),
+    "history": MainPage("anna", "/clients/{mikkel}/history/", "History"),
 }
 
 
