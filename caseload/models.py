@@ -100,6 +100,8 @@ class AgencySettings(models.Model):
     client_number_prefix = models.CharField(_("client number prefix"), max_length=6, default="C")
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 
+    CACHE_KEY = "agency-settings"
+
     class Meta:
         verbose_name = _("agency settings")
         verbose_name_plural = _("agency settings")
@@ -107,7 +109,12 @@ class AgencySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Agency settings"))
 
-    CACHE_KEY = "agency-settings"
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every process reads the settings through the cache: drop the copy now, and again once the
+        # change is committed, in case another request cached the old row in between.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls) -> "AgencySettings":
@@ -117,13 +124,6 @@ class AgencySettings(models.Model):
             row, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, row, timeout=300)
         return row
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Every process reads the settings through the cache: drop the copy now, and again once the
-        # change is committed, in case another request cached the old row in between.
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def allocate_client_numbers(cls, count: int = 1) -> list[str]:
