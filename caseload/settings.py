@@ -49,6 +49,10 @@ def database_from_url(url: str) -> dict:
     if not parsed.path[1:]:
         raise ImproperlyConfigured("DATABASE_URL must name a database")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    # Server-side binding lets psycopg prepare the statements a connection runs again and again, so
+    # PostgreSQL plans each page's queries once per connection instead of on every request. Turn it
+    # off behind a pooler in transaction mode (PgBouncer), where prepared statements do not survive.
+    options.setdefault("server_side_binding", envbool("DB_SERVER_SIDE_BINDING", "true"))
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path[1:]),

@@ -106,7 +106,7 @@ def test_it_reads_a_postgres_url():
     assert db["PASSWORD"] == "s3cr@t"
     assert db["HOST"] == "db.internal"
     assert db["PORT"] == "5433"
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
 
 
 def test_it_reads_a_postgres_url_without_password_or_port():
@@ -148,3 +148,8 @@ def test_it_uses_the_database_named_in_the_url():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "caseload", "caseload", "db", "5432"]
+
+
+def test_it_turns_server_side_binding_off_behind_a_transaction_pooler(monkeypatch):
+    monkeypatch.setenv("DB_SERVER_SIDE_BINDING", "false")
+    assert database_from_url("postgres://postgres@pgbouncer/caseload")["OPTIONS"] == {"server_side_binding": False}

@@ -60,3 +60,12 @@ def test_it_rejects_an_overlong_search(login, case_manager):
     response = login(case_manager).post("/clients/", {"q": "x" * 101})
     assert response.status_code == 200
     assert "Ensure this value has at most 100 characters" in response.content.decode()
+
+
+def test_it_treats_wildcards_in_a_search_as_plain_characters(login, case_manager, client_a):
+    assert "Mikkel Sørensen" not in search(login(case_manager), "%")
+    assert "Mikkel Sørensen" not in search(login(case_manager), "_ikkel")
+
+
+def test_it_finds_a_name_whatever_its_case(login, case_manager, client_a):
+    assert "Mikkel Sørensen" in search(login(case_manager), "SØRENSEN")
