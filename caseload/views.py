@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from caseload import audit
 from caseload.forms import AssignForm
-from caseload.paging import paginate
 from caseload.selectors import assignable_case_managers, supervised_teams
 from caseload.services import client_assign
 from clients.models import Client
@@ -32,7 +32,10 @@ def home(request):
         active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
         referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
     )
-    page = paginate(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), request.GET.get("page"), PAGE_SIZE)
+    paginator = Paginator(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
+    if not query:
+        paginator.count = counts["active"] + counts["referred"]  # already counted: spare the second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
     return render(

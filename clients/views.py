@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from caseload import audit
 from caseload.models import Assignment, AuditEvent
-from caseload.paging import paginate
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
 from clients.forms import ClientForm, ContactForm, DependantForm, RegisterClientForm, SearchForm, StatusChangeForm
@@ -65,7 +64,9 @@ def client_list(request):
     show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
     clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager")
     clients = clients.search(query)
-    page = paginate(clients.order_by("legal_family_name", "legal_given_name", "id"), request.GET.get("page"), PAGE_SIZE)
+    page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     audit.record(
         action="search" if query else "list",
         summary=_("client list, page %(page)s, %(count)s shown") % {"page": page.number, "count": len(page.object_list)},
