@@ -235,3 +235,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """The names (not the values) of the fields a change touched, as staff know them."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type) if self.object_type else None
+        except LookupError:
+            model = None
+        names = []
+        for attname in self.changes:
+            field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
+            names.append(str(field.verbose_name) if field else attname.replace("_", " "))
+        return names

@@ -24,6 +24,7 @@ def test_it_records_a_change_with_what_changed(login, case_manager, client_a):
     change = AuditEvent.objects.filter(action="update", object_type="clients.Client").get()
     assert change.changes["city"] == ["", "Aarhus"]
     assert change.actor == case_manager and change.client == client_a
+    assert change.changed_fields == ["town or city"]
 
 
 def test_it_records_changes_to_records_that_belong_to_a_client(case_manager, client_a):
@@ -102,3 +103,12 @@ def test_it_records_only_what_changed_when_fields_were_deferred(case_manager, cl
     partial.save(update_fields=["city"])
     change = AuditEvent.objects.filter(action="update", object_type="clients.Client").get()
     assert change.changes == {"city": ["", "Roskilde"]}
+
+
+def test_it_names_the_fields_a_change_touched_in_the_access_history(login, supervisor, client_a):
+    from clients.services import client_update
+
+    client_update(client=client_a, by=supervisor, values={"city": "Aarhus", "phone": "+4570000000"}, expected_version=1)
+    page = login(supervisor).get(f"/clients/{client_a.pk}/access/").content.decode()
+    assert "(phone, town or city)" in page
+    assert "Aarhus" not in page  # names of fields, never their values
