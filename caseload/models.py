@@ -249,4 +249,4 @@ class AuditEvent(models.Model):
         for attname in self.changes:
             field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
             names.append(str(field.verbose_name) if field else attname.replace("_", " "))
-        return names
+        return sorted(names)  # PostgreSQL keeps JSON keys in its own order
