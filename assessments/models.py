@@ -1,1 +1,110 @@
-"""assessments: models arrive with the assessments issue."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseload.audit import Audited
+from clients.models import ClientOwnedQuerySet
+
+
+class InstrumentResponseQuerySet(ClientOwnedQuerySet):
+    def scored(self):
+        return self.filter(complete=True)
+
+    def latest_per_instrument(self):
+        """The most recent response to each instrument (PostgreSQL and SQLite alike)."""
+        newest = (
+            InstrumentResponse.objects.filter(client_id=models.OuterRef("client_id"), instrument=models.OuterRef("instrument"))
+            .order_by("-administered_on", "-created_at")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=models.Subquery(newest))
+
+
+class InstrumentResponse(Audited, models.Model):
+    """One administration of a scored instrument (PHQ-9, GAD-7 …) with the answers and the result.
+
+    The result is computed from the answers by the instrument's definition when the response is saved
+    (assessments.services.instrument_record); it is kept with the row so that history and trend charts
+    show what the case manager saw at the time, even if a definition is corrected later.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="instrument_responses")
+    instrument = models.CharField(_("instrument"), max_length=30)
+    answers = models.JSONField(_("answers"), default=dict)
+    administered_on = models.DateField(_("administered on"), default=timezone.localdate)
+    administered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    complete = models.BooleanField(default=False)
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    band_label = models.CharField(max_length=80, blank=True)
+    severity = models.CharField(max_length=30, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    risk_findings = models.JSONField(default=list, blank=True)
+    protected_substance_use = models.BooleanField(
+        _("protected substance-use information"),
+        default=False,
+        help_text=_("Left out of anything shared outside the agency unless a consent covers it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InstrumentResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-administered_on", "-created_at"]
+        indexes = [models.Index(fields=["client", "instrument", "-administered_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.administered_on}: {self.summary}"
+
+    @property
+    def definition(self):
+        from assessments.instruments import get_instrument
+
+        return get_instrument(self.instrument)
+
+
+class RiskFlagQuerySet(ClientOwnedQuerySet):
+    def active(self):
+        return self.filter(cleared_at__isnull=True)
+
+
+class RiskFlag(Audited, models.Model):
+    """A risk that must not stay buried in a form: shown on the client's header until a person clears it."""
+
+    class Kind(models.TextChoices):
+        SUICIDE = "suicide", _("Suicide risk")
+        HARM_TO_OTHERS = "harm_to_others", _("Risk to others")
+        SAFEGUARDING = "safeguarding", _("Safeguarding concern")
+        OTHER = "other", _("Other risk")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="risk_flags")
+    kind = models.CharField(_("kind of risk"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("why"), max_length=300)
+    source_response = models.ForeignKey(
+        InstrumentResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="risk_flags"
+    )
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clear_reason = models.CharField(_("why it is cleared"), max_length=300, blank=True)
+    supervisor_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = RiskFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["client", "cleared_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reason}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None

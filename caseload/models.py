@@ -250,3 +250,28 @@ class AuditEvent(models.Model):
             field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
             names.append(str(field.verbose_name) if field else attname.replace("_", " "))
         return sorted(names)  # PostgreSQL keeps JSON keys in its own order
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(Audited, models.Model):
+    """Something a member of staff must see, shown on their home page until they mark it read."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -3,12 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from caseload import audit
 from caseload.forms import AssignForm
+from caseload.models import Notice
 from caseload.selectors import assignable_case_managers, supervised_teams
 from caseload.services import client_assign
 from clients.models import Client
@@ -32,15 +35,31 @@ def home(request):
         active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
         referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
     )
-    paginator = Paginator(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
+    paginator = Paginator(mine.search(query).with_risk().order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
     if not query:
         paginator.count = counts["active"] + counts["referred"]  # already counted: spare the second COUNT
     page = paginator.get_page(request.GET.get("page"))
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
+    notices = list(Notice.objects.filter(recipient=request.user).unread()[:20])
     return render(
-        request, "caseload/home.html", {"form": form, "page": page, "query": query, "counts": counts, "teams": teams}
+        request,
+        "caseload/home.html",
+        {"form": form, "page": page, "query": query, "counts": counts, "teams": teams, "notices": notices},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def notice_read(request, notice_id):
+    """Mark one of my notices read; someone else's is not found."""
+    updated = Notice.objects.filter(pk=notice_id, recipient=request.user, read_at__isnull=True)
+    notice = updated.first()
+    if notice is None:
+        raise Http404("No such notice")
+    notice.read_at = timezone.now()
+    notice.save(update_fields=["read_at"])
+    return redirect("caseload:home")
 
 
 @login_required

@@ -66,6 +66,13 @@ class ClientQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Client.Status.DISCHARGED)
 
+    def with_risk(self):
+        """Annotate `has_risk`: the client has a risk flag that no one has cleared (no extra query)."""
+        from django.apps import apps
+
+        active_flags = apps.get_model("assessments", "RiskFlag").objects.active()
+        return self.annotate(has_risk=models.Exists(active_flags.filter(client_id=models.OuterRef("pk"))))
+
     def search(self, text: str):
         """Match every word of `text` against names or the client number; a date matches the birth date."""
         text = (text or "").strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from caseload import audit
@@ -11,10 +11,13 @@ from clients.models import Client
 
 def get_client_for_user(user, client_id, *, summary: str = "client record") -> Client:
     """The client if `user` may see it (and the read is audited), else 404 — never 403."""
+    from assessments.models import RiskFlag
+
     try:
         client = (
             Client.objects.visible_to(user)
             .select_related("case_manager", "team")
+            .prefetch_related(Prefetch("risk_flags", RiskFlag.objects.active().select_related("raised_by"), to_attr="active_risk_flags"))
             .get(pk=client_id)
         )
     except (Client.DoesNotExist, ValueError):

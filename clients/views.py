@@ -62,7 +62,7 @@ def client_list(request):
         return redirect("clients:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
     show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
-    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager")
+    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager").with_risk()
     clients = clients.search(query)
     page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -86,3 +86,28 @@ class DependantFactory(DjangoModelFactory):
     relationship = "Daughter"
     date_of_birth = date(2019, 6, 1)
     lives_with = Dependant.LivesWith.OTHER_PARENT
+
+
+class InstrumentResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = "assessments.InstrumentResponse"
+
+    client = factory.SubFactory(ClientFactory)
+    instrument = "phq9"
+    answers = factory.LazyFunction(lambda: {f"q{n}": 1 for n in range(1, 10)})
+    administered_by = factory.LazyAttribute(lambda response: response.client.case_manager or UserFactory())
+    complete = True
+    total = 9
+    band_label = "Mild"
+    severity = "mild"
+    summary = "9 — Mild"
+
+
+class RiskFlagFactory(DjangoModelFactory):
+    class Meta:
+        model = "assessments.RiskFlag"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "suicide"
+    reason = "PHQ-9 item 9 answered 'Several days'"
+    raised_by = factory.LazyAttribute(lambda flag: flag.client.case_manager or UserFactory())

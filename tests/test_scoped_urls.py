@@ -4,19 +4,25 @@ The test walks the URLconf, so a page added later is covered without anyone writ
 A URL keyword this file does not know makes the test fail: teach it below how to make such a record.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import ContactFactory, DependantFactory
+from tests.factories import ContactFactory, DependantFactory, InstrumentResponseFactory, RiskFlagFactory
 
 # URL keyword → how to get a record of `client_b` (a client of the South team) for it.
 CLIENT_RECORDS = {
     "client_id": lambda client: client.pk,
     "contact_id": lambda client: ContactFactory(client=client).pk,
     "dependant_id": lambda client: DependantFactory(client=client).pk,
+    "response_id": lambda client: InstrumentResponseFactory(client=client).pk,
+    "flag_id": lambda client: RiskFlagFactory(client=client).pk,
 }
-# Keywords that identify nothing of a client's.
-NOT_CLIENT_DATA: set[str] = set()
+# Keywords that identify nothing of a client's, with a value that exists.
+NOT_CLIENT_DATA = {"code": "phq9"}
+# Records that belong to one member of staff (scoped to them, tested with their own pages).
+PERSONAL_RECORDS = {"notice_id"}
 # The Django admin is for administrators only and scopes its client list with the same function.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -35,12 +41,16 @@ def _scoped_urls(client):
     found = []
     for route, pattern in _walk(get_resolver().url_patterns):
         keywords = set(pattern.pattern.regex.groupindex)
-        unknown = keywords - CLIENT_RECORDS.keys() - NOT_CLIENT_DATA
+        if keywords & PERSONAL_RECORDS:
+            continue
+        unknown = keywords - CLIENT_RECORDS.keys() - NOT_CLIENT_DATA.keys()
         assert not unknown, f"{route}: teach tests/test_scoped_urls.py the keyword(s) {unknown}"
         if keywords & CLIENT_RECORDS.keys():
             url = "/" + route
-            for keyword in keywords:
-                url = url.replace(f"<uuid:{keyword}>", str(CLIENT_RECORDS[keyword](client)))
+            for keyword in keywords & CLIENT_RECORDS.keys():
+                url = re.sub(rf"<\w+:{keyword}>", str(CLIENT_RECORDS[keyword](client)), url)
+            for keyword in keywords & NOT_CLIENT_DATA.keys():
+                url = url.replace(f"<slug:{keyword}>", NOT_CLIENT_DATA[keyword])
             found.append(url)
     return found
 

@@ -18,7 +18,7 @@ from clients.models import Client
 register = template.Library()
 
 ROW = (
-    '<tr><td><a href="{link}{id}/">{name}</a>{pronouns}</td><td class="font-monospace">{number}</td>'
+    '<tr><td><a href="{link}{id}/">{name}</a>{pronouns}{risk}</td><td class="font-monospace">{number}</td>'
     '<td>{born}</td><td><span class="badge status-badge status-{status}">{status_label}</span></td>'
     "<td>{language}{interpreter}</td>{case_manager}</tr>"
 )
@@ -28,6 +28,7 @@ ROW = (
 def client_rows(clients, show_case_manager: bool = False) -> SafeString:
     link = reverse("clients:list")
     interpreter = f' <span class="badge text-bg-light border">{escape(gettext("interpreter"))}</span>'
+    risk = f' <span class="badge risk-badge">{escape(gettext("Risk flag"))}</span>'
     not_assigned = gettext("Not assigned")
     date_pattern = get_format("SHORT_DATE_FORMAT")
     # Translated labels once per table, not once per row.
@@ -47,6 +48,7 @@ def client_rows(clients, show_case_manager: bool = False) -> SafeString:
                 pronouns=f' <span class="text-body-secondary small">({escape(client.pronouns)})</span>'
                 if client.pronouns
                 else "",
+                risk=risk if getattr(client, "has_risk", False) else "",
                 number=escape(client.client_number),
                 born=escape(format_date(client.date_of_birth, date_pattern)),
                 status=escape(client.status),
