@@ -108,3 +108,142 @@ class RiskFlag(Audited, models.Model):
     @property
     def is_active(self) -> bool:
         return self.cleared_at is None
+
+
+class AssessmentQuerySet(ClientOwnedQuerySet):
+    def completed(self):
+        return self.filter(status=Assessment.Status.COMPLETED)
+
+
+class Assessment(Audited, models.Model):
+    """A comprehensive assessment on one occasion: draft until the assessor signs it, then locked."""
+
+    class Occasion(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        REVIEW = "review", _("Review")
+        DISCHARGE = "discharge", _("Discharge")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        COMPLETED = "completed", _("Completed and signed")
+
+    SIGNING_MEANING = _("I carried out this assessment and this record is accurate and complete.")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="assessments")
+    occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices, default=Occasion.INTAKE)
+    assessed_on = models.DateField(_("date of the assessment"), default=timezone.localdate)
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    signed_name = models.CharField(max_length=200, blank=True)
+    signed_role = models.CharField(max_length=100, blank=True)
+    signed_meaning = models.CharField(max_length=300, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        indexes = [models.Index(fields=["client", "-assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.assessed_on}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class DomainEntry(Audited, models.Model):
+    """One domain of an assessment: structured answers (see assessments.domains) and a narrative."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="domain_entries")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict, blank=True)
+    narrative = models.TextField(blank=True)
+    protected_substance_use = models.BooleanField(default=False)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "domain"], name="one_entry_per_domain")]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class AssessmentItem(Audited, models.Model):
+    """A strength, a need, or a goal in the client's own words: what the care plan picks up."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "strength", _("Strength")
+        NEED = "need", _("Need")
+        GOAL = "goal", _("Goal in the client's words")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="items")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+    protected_substance_use = models.BooleanField(default=False)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain", "kind", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Participant(Audited, models.Model):
+    """Someone who took part in an assessment, and whether the client consented to their involvement."""
+
+    class Role(models.TextChoices):
+        CLIENT = "client", _("The client")
+        NOMINATED_PERSON = "nominated_person", _("Nominated person")
+        FAMILY = "family", _("Family member")
+        CARER = "carer", _("Carer")
+        PROFESSIONAL = "professional", _("Other professional")
+        INTERPRETER = "interpreter", _("Interpreter")
+        OTHER = "other", _("Other")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="participants")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=150)
+    client_consented = models.BooleanField(_("the client consented to their involvement"), default=False)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class AssessmentAddendum(Audited, models.Model):
+    """A dated correction or addition to a signed assessment; the original stays as it was."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="addenda")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("addendum"))
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.created_at:%Y-%m-%d}"

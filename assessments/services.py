@@ -84,3 +84,174 @@ def risk_flag_clear(*, flag: RiskFlag, by, reason: str) -> RiskFlag:
     locked.cleared_by, locked.cleared_at, locked.clear_reason = by, timezone.now(), reason.strip()
     locked.save()
     return locked
+
+
+# --- The comprehensive assessment -------------------------------------------------------------
+
+ITEM_KINDS = {"strengths": "strength", "needs": "need", "goals": "goal"}
+
+
+class AssessmentLocked(Exception):
+    """A signed assessment is final: corrections are addenda."""
+
+
+@transaction.atomic
+def assessment_start(*, client, by, occasion: str, assessed_on: date | None = None):
+    from assessments.models import Assessment, Participant
+
+    assessment = Assessment(
+        client=client, occasion=occasion, assessed_on=assessed_on or timezone.localdate(), assessor=by, updated_by=by
+    )
+    assessment.full_clean()
+    assessment.save()
+    Participant.objects.create(
+        assessment=assessment, client=client, role=Participant.Role.CLIENT, name=client.full_name, client_consented=True
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_draft(
+    *, assessment, by, expected_version: int, header: dict, domains: dict[str, dict], participants: list[dict]
+):
+    """Save everything typed so far. Refused if the assessment is signed or someone saved in between.
+
+    `domains` maps a domain key to {"answers": {...}, "narrative": str, "strengths": [...], "needs": [...],
+    "goals": [...]}; `participants` lists {"role", "name", "client_consented"} besides the client.
+    A "yes" to a safety question that was not "yes" before raises a risk flag.
+    """
+    from assessments.domains import DOMAIN_BY_KEY
+    from assessments.models import Assessment, DomainEntry, Participant
+    from clients.services import ConcurrentEditError
+
+    locked = Assessment.objects.select_for_update().select_related("client").get(pk=assessment.pk)
+    if locked.is_locked:
+        raise AssessmentLocked
+    if locked.version != expected_version:
+        raise ConcurrentEditError(locked)
+    for name, value in header.items():
+        setattr(locked, name, value)
+    locked.updated_by = by
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    client = locked.client
+    existing = {entry.domain: entry for entry in DomainEntry.objects.filter(assessment=locked)}
+    new_risks = []
+    for key, content in domains.items():
+        domain = DOMAIN_BY_KEY[key]
+        entry = existing.get(key) or DomainEntry(assessment=locked, client=client, domain=key)
+        before = dict(entry.answers)
+        if entry.answers != content["answers"] or entry.narrative != content["narrative"] or entry.pk is None:
+            entry.answers, entry.narrative = content["answers"], content["narrative"]
+            entry.protected_substance_use = domain.protected_substance_use
+            entry.save()
+        for question in domain.questions:
+            if question.risk_kind and content["answers"].get(question.key) == "yes" and before.get(question.key) != "yes":
+                new_risks.append((question.risk_kind, f"{domain.title}: {question.label}"))
+    _sync_items(locked, client, domains)
+    Participant.objects.filter(assessment=locked).exclude(role=Participant.Role.CLIENT).delete()
+    Participant.objects.bulk_create(
+        [Participant(assessment=locked, client=client, **person) for person in participants if person.get("name")]
+    )
+    for kind, reason in new_risks:
+        risk_flag_raise(client=client, kind=kind, reason=str(_("Assessment: %(finding)s") % {"finding": reason}), by=by)
+    return locked
+
+
+def _sync_items(assessment, client, domains: dict[str, dict]) -> None:
+    """Keep each domain's lists as typed (draft only), updating rows in place where the text changed."""
+    from assessments.domains import DOMAIN_BY_KEY
+    from assessments.models import AssessmentItem
+
+    current = {}
+    for item in AssessmentItem.objects.filter(assessment=assessment):
+        current.setdefault((item.domain, item.kind), []).append(item)
+    for key, content in domains.items():
+        protected = DOMAIN_BY_KEY[key].protected_substance_use
+        for field_name, kind in ITEM_KINDS.items():
+            texts = content[field_name]
+            rows = sorted(current.get((key, kind), []), key=lambda row: row.position)
+            for position, text in enumerate(texts):
+                if position < len(rows):
+                    row = rows[position]
+                    if row.text != text:
+                        row.text = text
+                        row.save(update_fields=["text"])
+                else:
+                    AssessmentItem.objects.create(
+                        assessment=assessment, client=client, domain=key, kind=kind, text=text, position=position,
+                        protected_substance_use=protected,
+                    )
+            # A draft's removed lines go; a signed assessment never reaches here.
+            for row in rows[len(texts):]:
+                row.delete()
+
+
+def assessment_content(assessment) -> dict:
+    """The exact content that is signed, in a canonical order: what the hash covers."""
+    from assessments.models import AssessmentItem, DomainEntry, Participant
+
+    return {
+        "assessment": str(assessment.pk),
+        "client": str(assessment.client_id),
+        "occasion": assessment.occasion,
+        "assessed_on": assessment.assessed_on.isoformat(),
+        "assessor": assessment.assessor_id,
+        "domains": {
+            entry.domain: {"answers": entry.answers, "narrative": entry.narrative}
+            for entry in DomainEntry.objects.filter(assessment=assessment).order_by("domain")
+        },
+        "items": [
+            [item.domain, item.kind, item.position, item.text]
+            for item in AssessmentItem.objects.filter(assessment=assessment).order_by("domain", "kind", "position")
+        ],
+        "participants": [
+            [person.role, person.name, person.client_consented]
+            for person in Participant.objects.filter(assessment=assessment).order_by("id")
+        ],
+    }
+
+
+def content_hash(content: dict) -> str:
+    import hashlib
+    import json
+
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def assessment_sign(*, assessment, by, expected_version: int):
+    """The assessor signs: name, role, meaning, time and a SHA-256 of the content; then it is locked."""
+    from assessments.models import Assessment
+    from clients.services import ConcurrentEditError
+
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_locked:
+        raise AssessmentLocked
+    if locked.version != expected_version:
+        raise ConcurrentEditError(locked)
+    if by.pk != locked.assessor_id:
+        raise ValidationError(_("Only the assessor, %(name)s, can sign this assessment.") % {"name": locked.assessor})
+    locked.status = Assessment.Status.COMPLETED
+    locked.signed_name = by.display_name
+    locked.signed_role = by.job_title or by.get_role_display()
+    locked.signed_meaning = str(Assessment.SIGNING_MEANING)
+    locked.signed_at = timezone.now()
+    locked.content_hash = content_hash(assessment_content(locked))
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def assessment_add_addendum(*, assessment, by, text: str):
+    from assessments.models import AssessmentAddendum
+
+    if not assessment.is_locked:
+        raise ValidationError(_("A draft is corrected by editing it; addenda are for signed assessments."))
+    addendum = AssessmentAddendum(assessment=assessment, client_id=assessment.client_id, author=by, text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    return addendum

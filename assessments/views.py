@@ -11,10 +11,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import charts, services
-from assessments.forms import ClearRiskFlagForm, InstrumentForm, RiskFlagForm
+from assessments.domains import DOMAINS
+from assessments.forms import (
+    ITEM_FIELDS,
+    AddendumForm,
+    AssessmentForm,
+    AssessmentStartForm,
+    ClearRiskFlagForm,
+    InstrumentForm,
+    ParticipantFormSet,
+    RiskFlagForm,
+)
 from assessments.instruments import InvalidAnswer, UnknownInstrument, all_instruments, get_instrument
-from assessments.models import InstrumentResponse, RiskFlag
+from assessments.models import (
+    Assessment,
+    AssessmentAddendum,
+    AssessmentItem,
+    DomainEntry,
+    InstrumentResponse,
+    Participant,
+    RiskFlag,
+)
 from clients.selectors import get_client_for_user, get_client_record_for_user
+from clients.services import ConcurrentEditError
+from clients.views import concurrent_edit_message
 
 
 def _instrument_or_404(code: str):
@@ -127,3 +147,145 @@ def risk_flag_clear(request, flag_id):
             messages.success(request, _("Risk flag cleared; it stays in the client's history."))
             return redirect("clients:detail", client_id=flag.client_id)
     return render(request, "assessments/risk_flag_clear.html", {"client": flag.client, "flag": flag, "form": form})
+
+
+# --- The comprehensive assessment -------------------------------------------------------------
+
+
+@login_required
+def assessment_list(request, client_id):
+    client = get_client_for_user(request.user, client_id, summary="assessments")
+    assessments = Assessment.objects.filter(client=client).select_related("assessor")
+    return render(request, "assessments/assessment_list.html", {"client": client, "assessments": assessments})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_start(request, client_id):
+    client = get_client_for_user(request.user, client_id, summary="assessment")
+    form = AssessmentStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment = services.assessment_start(
+            client=client, by=request.user, occasion=form.cleaned_data["occasion"],
+            assessed_on=form.cleaned_data["assessed_on"],
+        )
+        return redirect("assessments:assessment_edit", assessment_id=assessment.pk)
+    return render(request, "assessments/assessment_start.html", {"client": client, "form": form})
+
+
+def _assessment_parts(assessment):
+    entries = {entry.domain: entry for entry in DomainEntry.objects.filter(assessment=assessment)}
+    items: dict[tuple[str, str], list[str]] = {}
+    kind_to_field = {kind: name for name, kind in services.ITEM_KINDS.items()}
+    for item in AssessmentItem.objects.filter(assessment=assessment).order_by("position"):
+        items.setdefault((item.domain, kind_to_field[item.kind]), []).append(item.text)
+    participants = list(Participant.objects.filter(assessment=assessment))
+    return entries, items, participants
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request, assessment_id):
+    assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment (edit)")
+    if assessment.is_locked:
+        return redirect("assessments:assessment", assessment_id=assessment.pk)
+    entries, items, participants = _assessment_parts(assessment)
+    others = [
+        {"role": p.role, "name": p.name, "client_consented": p.client_consented}
+        for p in participants if p.role != Participant.Role.CLIENT
+    ]
+    form = AssessmentForm(request.POST or None, assessment=assessment, entries=entries, items=items)
+    people = ParticipantFormSet(request.POST or None, initial=others + [{}, {}], prefix="people")
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        try:
+            services.assessment_save_draft(
+                assessment=assessment, by=request.user, expected_version=form.cleaned_data["version"],
+                header=form.header(), domains=form.domain_content(),
+                participants=[p for p in people.cleaned_data if p.get("name")],
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, concurrent_edit_message(error))
+        except services.AssessmentLocked:
+            messages.error(request, _("This assessment was signed in the meantime: add an addendum instead."))
+            return redirect("assessments:assessment", assessment_id=assessment.pk)
+        else:
+            messages.success(request, _("Draft saved."))
+            if "sign" in request.POST:
+                return redirect("assessments:assessment_sign", assessment_id=assessment.pk)
+            return redirect("assessments:assessment_edit", assessment_id=assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {"client": assessment.client, "assessment": assessment, "form": form, "people": people},
+    )
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment")
+    entries, items, participants = _assessment_parts(assessment)
+    sections = []
+    for domain in DOMAINS:
+        entry = entries.get(domain.key)
+        answers = entry.answers if entry else {}
+        labelled = [(q.label, dict(q.choices).get(answers.get(q.key), answers.get(q.key)) if q.choices else
+                     {"yes": _("Yes"), "no": _("No")}.get(answers.get(q.key), answers.get(q.key)))
+                    for q in domain.questions if answers.get(q.key)]
+        lists = [(label, items.get((domain.key, name), [])) for name, label in ITEM_FIELDS]
+        if labelled or (entry and entry.narrative) or any(texts for _label, texts in lists):
+            sections.append({"domain": domain, "answers": labelled, "narrative": entry.narrative if entry else "",
+                             "lists": lists})
+    addenda = AssessmentAddendum.objects.filter(assessment=assessment).select_related("author")
+    intact = None
+    if assessment.is_locked:
+        intact = services.content_hash(services.assessment_content(assessment)) == assessment.content_hash
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {"client": assessment.client, "assessment": assessment, "sections": sections, "participants": participants,
+         "addenda": addenda, "addendum_form": AddendumForm(), "intact": intact},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_sign(request, assessment_id):
+    assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment (sign)")
+    if request.method == "POST":
+        try:
+            services.assessment_sign(
+                assessment=assessment, by=request.user, expected_version=int(request.POST.get("version") or 0)
+            )
+        except services.AssessmentLocked:
+            messages.info(request, _("This assessment is already signed."))
+        except ConcurrentEditError:
+            messages.error(request, _("The draft changed after you opened this page: read it again before signing."))
+            return redirect("assessments:assessment_sign", assessment_id=assessment.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("assessments:assessment", assessment_id=assessment.pk)
+        else:
+            messages.success(request, _("Assessment signed. It is now locked; corrections are added as addenda."))
+        return redirect("assessments:assessment", assessment_id=assessment.pk)
+    return render(
+        request, "assessments/assessment_sign.html",
+        {"client": assessment.client, "assessment": assessment, "meaning": Assessment.SIGNING_MEANING},
+    )
+
+
+@login_required
+def assessment_addendum(request, assessment_id):
+    assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment addendum")
+    if request.method != "POST":
+        return redirect("assessments:assessment", assessment_id=assessment.pk)
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_add_addendum(assessment=assessment, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Addendum added."))
+    else:
+        messages.error(request, _("Write the addendum before adding it."))
+    return redirect("assessments:assessment", assessment_id=assessment.pk)

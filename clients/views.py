@@ -29,7 +29,7 @@ LIST_VIEWS = {
 LIST_VIEW_LABELS = [("open", _lazy("Open")), ("unassigned", _lazy("Waiting for a case manager")), ("all", _lazy("All, with discharged"))]
 
 
-def _concurrent_edit_message(error: services.ConcurrentEditError) -> str:
+def concurrent_edit_message(error: services.ConcurrentEditError) -> str:
     current = error.current
     who = getattr(current, "updated_by", None)
     when = date_format(current.updated_at, "DATETIME_FORMAT") if getattr(current, "updated_at", None) else ""
@@ -163,7 +163,7 @@ def client_edit(request, client_id):
                 client=client, by=request.user, values=form.values(), expected_version=form.expected_version
             )
         except services.ConcurrentEditError as error:
-            form.add_error(None, _concurrent_edit_message(error))
+            form.add_error(None, concurrent_edit_message(error))
         else:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", client_id=client.pk)
@@ -208,7 +208,7 @@ def _edit_client_record(request, *, client, form_class, save, template, instance
                 expected_version=form.expected_version,
             )
         except services.ConcurrentEditError as error:
-            form.add_error(None, _concurrent_edit_message(error))
+            form.add_error(None, concurrent_edit_message(error))
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", client_id=client.pk)

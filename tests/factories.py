@@ -111,3 +111,12 @@ class RiskFlagFactory(DjangoModelFactory):
     kind = "suicide"
     reason = "PHQ-9 item 9 answered 'Several days'"
     raised_by = factory.LazyAttribute(lambda flag: flag.client.case_manager or UserFactory())
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "assessments.Assessment"
+
+    client = factory.SubFactory(ClientFactory)
+    occasion = "intake"
+    assessor = factory.LazyAttribute(lambda assessment: assessment.client.case_manager or UserFactory())
