@@ -88,6 +88,15 @@ def test_it_draws_the_history_with_a_table_alternative(login, case_manager, clie
     post_instrument(browser, client_a, "phq9", {key: 1 for key in PHQ9_16} | {"9": 0}, administered_on="2026-11-22")
     page = browser.get(f"/assessments/clients/{client_a.pk}/instruments/phq9/history/").content.decode()
     assert "<svg" in page and 'role="img"' in page and "Moderately severe (15–19)" in page
-    assert "<desc" in page and "16 (Moderately severe)" in page
+    assert "<desc" in page and "20 Nov 2026: 16 — Moderately severe" in page
     assert page.count('class="trend-point"') == 2
     assert "<caption>Every PHQ-9 result, newest first</caption>" in page
+
+
+def test_it_draws_the_cssrs_history_as_levels(login, case_manager, client_a):
+    browser = login(case_manager)
+    post_instrument(browser, client_a, "cssrs", {"1": 1, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0})
+    post_instrument(browser, client_a, "cssrs", {"1": 1, "2": 0, "6": 0}, administered_on="2026-11-22")
+    page = browser.get(f"/assessments/clients/{client_a.pk}/instruments/cssrs/history/").content.decode()
+    assert "<svg" in page and "High risk</text>" in page and page.count('class="trend-point"') == 2
+    assert "Moderate risk" in page and "Low risk" in page
