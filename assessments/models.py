@@ -9,7 +9,15 @@ from caseload.audit import Audited
 from clients.models import ClientOwnedQuerySet
 
 
-class InstrumentResponseQuerySet(ClientOwnedQuerySet):
+class ProtectedAwareQuerySet(ClientOwnedQuerySet):
+    """For records that may hold substance-use information under special protection (42 CFR Part 2)."""
+
+    def shareable(self):
+        """What may leave the agency without a consent that covers substance-use information."""
+        return self.filter(protected_substance_use=False)
+
+
+class InstrumentResponseQuerySet(ProtectedAwareQuerySet):
     def scored(self):
         return self.filter(complete=True)
 
@@ -169,7 +177,7 @@ class DomainEntry(Audited, models.Model):
     narrative = models.TextField(blank=True)
     protected_substance_use = models.BooleanField(default=False)
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = ProtectedAwareQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "domain"], name="one_entry_per_domain")]
@@ -194,7 +202,7 @@ class AssessmentItem(Audited, models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     protected_substance_use = models.BooleanField(default=False)
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = ProtectedAwareQuerySet.as_manager()
 
     class Meta:
         ordering = ["domain", "kind", "position"]

@@ -32,6 +32,7 @@ from assessments.models import (
     Participant,
     RiskFlag,
 )
+from caseload.models import AgencySettings
 from clients.selectors import get_client_for_user, get_client_record_for_user
 from clients.services import ConcurrentEditError
 from clients.views import concurrent_edit_message
@@ -49,10 +50,11 @@ def instrument_list(request, client_id):
     """Every instrument with the client's latest result and when it is due again."""
     client = get_client_for_user(request.user, client_id, summary="screening instruments")
     latest = {r.instrument: r for r in InstrumentResponse.objects.filter(client=client).latest_per_instrument()}
+    agency = AgencySettings.load()
     rows = []
     for instrument in all_instruments():
         response = latest.get(instrument.code)
-        due = response.administered_on + timedelta(days=instrument.reassess_days) if response else None
+        due = response.administered_on + timedelta(days=agency.reassessment_interval(instrument)) if response else None
         rows.append({"instrument": instrument, "latest": response, "due": due})
     return render(request, "assessments/instrument_list.html", {"client": client, "rows": rows})
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
@@ -98,6 +98,13 @@ class AgencySettings(models.Model):
         help_text=_("Off: a case manager sees only the clients assigned to them."),
     )
     client_number_prefix = models.CharField(_("client number prefix"), max_length=6, default="C")
+    reassessment_days = models.JSONField(
+        _("reassessment intervals"),
+        default=dict,
+        blank=True,
+        help_text=_('Days between administrations of an instrument, where the agency differs from the '
+                    'instrument\'s default, e.g. {"phq9": 30, "auditc": 180}.'),
+    )
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 
     CACHE_KEY = "agency-settings"
@@ -108,6 +115,22 @@ class AgencySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Agency settings"))
+
+    def clean(self):
+        from assessments.instruments import UnknownInstrument, get_instrument
+
+        if not isinstance(self.reassessment_days, dict):
+            raise ValidationError({"reassessment_days": _("Give instrument codes and numbers of days.")})
+        for code, days in self.reassessment_days.items():
+            try:
+                get_instrument(code)
+            except UnknownInstrument:
+                raise ValidationError({"reassessment_days": _("There is no instrument %(code)s.") % {"code": code}}) from None
+            if not isinstance(days, int) or not 7 <= days <= 730:
+                raise ValidationError({"reassessment_days": _("%(code)s: give a number of days between 7 and 730.") % {"code": code}})
+
+    def reassessment_interval(self, instrument) -> int:
+        return self.reassessment_days.get(instrument.code, instrument.reassess_days)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

@@ -100,3 +100,17 @@ def test_it_draws_the_cssrs_history_as_levels(login, case_manager, client_a):
     page = browser.get(f"/assessments/clients/{client_a.pk}/instruments/cssrs/history/").content.decode()
     assert "<svg" in page and "High risk</text>" in page and page.count('class="trend-point"') == 2
     assert "Moderate risk" in page and "Low risk" in page
+
+
+def test_it_uses_the_agencys_reassessment_interval(login, administrator, case_manager, client_a):
+    browser = login(administrator)
+    refused = browser.post("/admin/caseload/agencysettings/1/change/", {
+        "client_number_prefix": "C", "reassessment_days": '{"phq9": 3}'})
+    assert "phq9: give a number of days between 7 and 730." in refused.content.decode()
+    saved = browser.post("/admin/caseload/agencysettings/1/change/", {
+        "client_number_prefix": "C", "reassessment_days": '{"phq9": 14}'})
+    assert saved.status_code == 302
+    manager = login(case_manager)
+    post_instrument(manager, client_a, "phq9", {**PHQ9_16, "9": 0, "8": 2})
+    page = manager.get(f"/assessments/clients/{client_a.pk}/instruments/").content.decode()
+    assert "4 Dec 2026" in page  # 20 Nov + 14 days

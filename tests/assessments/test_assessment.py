@@ -127,3 +127,18 @@ def test_it_marks_substance_use_answers_as_protected(login, case_manager, draft)
     ))
     assert AssessmentItem.objects.get().protected_substance_use
     assert draft.domain_entries.get(domain="substance_use").protected_substance_use
+
+
+def test_it_leaves_substance_use_information_out_of_what_is_shareable(login, case_manager, client_a, draft):
+    from assessments.models import DomainEntry, InstrumentResponse
+    from tests.factories import InstrumentResponseFactory
+
+    browser = login(case_manager)
+    browser.post(f"/assessments/assessments/{draft.pk}/edit/", form_data(
+        browser, draft, substance_use__needs="Cut down on drinking", income_housing__needs="Housing"
+    ))
+    InstrumentResponseFactory(client=client_a, instrument="auditc", protected_substance_use=True)
+    InstrumentResponseFactory(client=client_a, instrument="phq9")
+    assert [i.text for i in AssessmentItem.objects.shareable()] == ["Housing"]
+    assert [r.instrument for r in InstrumentResponse.objects.shareable()] == ["phq9"]
+    assert "substance_use" not in set(DomainEntry.objects.shareable().values_list("domain", flat=True))
