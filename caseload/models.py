@@ -116,6 +116,13 @@ class AgencySettings(models.Model):
     def __str__(self) -> str:
         return str(_("Agency settings"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every process reads the settings through the cache: drop the copy now, and again once the
+        # change is committed, in case another request cached the old row in between.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
     def clean(self):
         from assessments.instruments import UnknownInstrument, get_instrument
 
@@ -131,13 +138,6 @@ class AgencySettings(models.Model):
 
     def reassessment_interval(self, instrument) -> int:
         return self.reassessment_days.get(instrument.code, instrument.reassess_days)
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Every process reads the settings through the cache: drop the copy now, and again once the
-        # change is committed, in case another request cached the old row in between.
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls) -> "AgencySettings":
