@@ -9,6 +9,11 @@ from caseload import audit
 from clients.models import Client
 
 
+def _active_flags(risk_flag_model):
+    # Every client page shows the client's open risk flags in its header.
+    return risk_flag_model.objects.active().select_related("raised_by")
+
+
 def get_client_for_user(user, client_id, *, summary: str = "client record") -> Client:
     """The client if `user` may see it (and the read is audited), else 404 — never 403."""
     from assessments.models import RiskFlag
@@ -17,7 +22,7 @@ def get_client_for_user(user, client_id, *, summary: str = "client record") -> C
         client = (
             Client.objects.visible_to(user)
             .select_related("case_manager", "team")
-            .prefetch_related(Prefetch("risk_flags", RiskFlag.objects.active().select_related("raised_by"), to_attr="active_risk_flags"))
+            .prefetch_related(Prefetch("risk_flags", _active_flags(RiskFlag), to_attr="active_risk_flags"))
             .get(pk=client_id)
         )
     except (Client.DoesNotExist, ValueError):
@@ -28,8 +33,15 @@ def get_client_for_user(user, client_id, *, summary: str = "client record") -> C
 
 def get_client_record_for_user(user, model, pk, *, summary: str = ""):
     """A record that belongs to a client (a contact, a dependant …), scoped like its client."""
+    from assessments.models import RiskFlag
+
     try:
-        record = model.objects.visible_to(user).select_related("client").get(pk=pk)
+        record = (
+            model.objects.visible_to(user)
+            .select_related("client", "client__case_manager", "client__team")
+            .prefetch_related(Prefetch("client__risk_flags", _active_flags(RiskFlag), to_attr="active_risk_flags"))
+            .get(pk=pk)
+        )
     except (model.DoesNotExist, ValueError):
         raise Http404("No such record") from None
     audit.audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name))

@@ -46,3 +46,14 @@ def test_it_keeps_other_peoples_notices_private(login, case_manager, supervisor,
     assert login(case_manager).post(f"/notices/{notice.pk}/read/").status_code == 404
     notice.refresh_from_db()
     assert notice.read_at is None
+
+
+def test_it_shows_the_flag_in_the_header_of_every_client_page(login, case_manager, client_a):
+    from tests.factories import ContactFactory, InstrumentResponseFactory
+
+    RiskFlagFactory(client=client_a, reason="Raised during the home visit")
+    response = InstrumentResponseFactory(client=client_a)
+    contact = ContactFactory(client=client_a)
+    browser = login(case_manager)
+    for url in (f"/assessments/results/{response.pk}/", f"/clients/people/{contact.pk}/", f"/clients/{client_a.pk}/edit/"):
+        assert "Raised during the home visit" in browser.get(url).content.decode(), url
