@@ -111,7 +111,9 @@ def instrument_history(request, client_id, code):
     client = get_client_for_user(request.user, client_id, summary="instrument history")
     instrument = _instrument_or_404(code)
     responses = list(
-        InstrumentResponse.objects.filter(client=client, instrument=instrument.code).order_by("administered_on", "created_at")
+        InstrumentResponse.objects.filter(client=client, instrument=instrument.code)
+        .select_related("administered_by")
+        .order_by("administered_on", "created_at")
     )
     chart = charts.trend_chart(instrument, responses, sex=client.sex)
     return render(
