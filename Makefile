@@ -39,4 +39,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 screenshots: $(VENV)/.dev
-	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_pages_accessible.py -k desktop
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e
