@@ -152,6 +152,59 @@ def choose_subjects():
     return manager, client, family_name, matches, supervisor
 
 
+# Screening results across the agency: most open clients have had a PHQ-9, many a GAD-7, some the
+# substance-use screens. The C-SSRS is left out: its answers follow skip logic and raise risk flags.
+SCREENS = [("phq9", 0.7), ("phq9", 0.35), ("gad7", 0.4), ("auditc", 0.15), ("dast10", 0.1)]
+
+
+def _scored_response(instrument, client, administered_on, rng, *, mood: float):
+    """A complete, believable response with no risk finding; `mood` (0–1) tilts the answers upwards."""
+    from assessments.models import InstrumentResponse
+
+    scored = [item for item in instrument.items if item.scored]
+    while True:
+        answers = {
+            item.key: item.values[min(int(rng.random() * len(item.values) * (0.4 + 0.6 * mood)), len(item.values) - 1)]
+            for item in scored
+        }
+        result = instrument.score(answers, sex=client.sex)
+        if not result.risk_findings:
+            break
+    return InstrumentResponse(
+        client=client, instrument=instrument.code, answers=answers, administered_on=administered_on,
+        administered_by_id=client.case_manager_id, complete=True, total=result.total,
+        band_label=result.band_label or "", severity=result.severity or "", summary=result.summary[:200],
+        protected_substance_use=instrument.protected_substance_use,
+    )
+
+
+def seed_instrument_responses(client, *, seed: int = 2026) -> int:
+    """Screening results for the agency's open clients, and six monthly PHQ-9s for the benchmark's client."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.instruments import get_instrument
+    from assessments.models import InstrumentResponse
+    from clients.models import Client
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    responses = []
+    for each in Client.objects.open().filter(case_manager__isnull=False).exclude(pk=client.pk).order_by("client_number"):
+        for code, share in SCREENS:
+            if rng.random() < share:
+                day = today - timedelta(days=rng.randint(1, 540))
+                responses.append(_scored_response(get_instrument(code), each, day, rng, mood=rng.random()))
+    phq9 = get_instrument("phq9")
+    for months_ago in range(6, 0, -1):
+        day = today - timedelta(days=30 * months_ago - 3)
+        responses.append(_scored_response(phq9, client, day, rng, mood=months_ago / 6))
+    InstrumentResponse.objects.bulk_create(responses, batch_size=2000)
+    return len(responses)
+
+
 def build_pages(manager, client, family_name, supervisor) -> list[Page]:
     search = {"q": family_name}
     return [
@@ -165,6 +218,14 @@ def build_pages(manager, client, family_name, supervisor) -> list[Page]:
             expect="your search", before=("post", "/clients/", search),
         ),
         Page("client detail", manager.username, f"/clients/{client.pk}/", expect=client.client_number),
+        Page(
+            "screening instruments", manager.username, f"/assessments/clients/{client.pk}/instruments/",
+            expect="Patient Health Questionnaire-9",
+        ),
+        Page(
+            "PHQ-9 history", manager.username, f"/assessments/clients/{client.pk}/instruments/phq9/history/",
+            expect='class="trend-point"',
+        ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
         Page(
             "client search: results GET (supervisor)", supervisor.username, "/clients/",
@@ -244,6 +305,9 @@ def main() -> int:
         call_command("seed_demo", clients=args.clients, managers=args.managers, stdout=io.StringIO())
         seed_seconds = time.perf_counter() - started
         print(f"Seeded {Client.objects.count()} clients and {args.managers} case managers in {seed_seconds:.1f} s.")
+        started = time.perf_counter()
+        responses = seed_instrument_responses(choose_subjects()[1])
+        print(f"Seeded {responses} screening results in {time.perf_counter() - started:.1f} s.")
         # A live database has planner statistics (autovacuum keeps them); a freshly loaded one not yet.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

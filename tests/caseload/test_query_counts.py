@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from caseload.models import Assignment
 from clients.models import ClientStatusChange
-from tests.factories import ClientFactory, ContactFactory, DependantFactory, UserFactory
+from tests.factories import ClientFactory, ContactFactory, DependantFactory, InstrumentResponseFactory, UserFactory
 
 SMALL = 3
 LARGE = 30
@@ -45,6 +45,18 @@ def add_history(client, count: int, *, earlier_case_manager) -> None:
         ClientStatusChange.objects.create(
             client=client, from_status="referred", to_status="active", changed_by=earlier_case_manager,
             changed_at=started, effective_date=started.date(), note="Seen at home",
+        )
+
+
+def add_results(client, count: int, *, instruments: tuple[str, ...] = ("phq9",), given_by: tuple = ()) -> None:
+    """`count` more scored results for `client`, a week apart and older than any so far, in turn by `given_by`."""
+    oldest = client.instrument_responses.order_by("administered_on").values_list("administered_on", flat=True).first()
+    start = oldest or timezone.localdate()
+    for number in range(1, count + 1):
+        InstrumentResponseFactory(
+            client=client, instrument=instruments[number % len(instruments)],
+            administered_on=start - timedelta(days=7 * number),
+            administered_by=given_by[number % len(given_by)] if given_by else client.case_manager,
         )
 
 
@@ -152,4 +164,33 @@ def test_it_shows_the_assign_page_in_the_same_queries_at_any_size(login, supervi
     response = web.get(f"/clients/{client.pk}/assign/")
     assert len(response.context["form"].fields["case_manager"].queryset) == LARGE  # the team less Anna, plus Helle
     large = queries(web, f"/clients/{client.pk}/assign/")
+    assert (small, large) == (10, 10)
+
+
+def test_it_lists_a_clients_instruments_in_the_same_queries_at_any_size(login, case_manager, teammate):
+    web = login(case_manager)
+    client = ClientFactory(case_manager=case_manager)
+    instruments = ("phq9", "gad7", "auditc")
+    add_results(client, SMALL, instruments=instruments, given_by=(case_manager, teammate))
+    small = queries(web, f"/assessments/clients/{client.pk}/instruments/")
+    add_results(client, LARGE - SMALL, instruments=instruments, given_by=(case_manager, teammate))
+    response = web.get(f"/assessments/clients/{client.pk}/instruments/")
+    latest = {row["instrument"].code: row["latest"] for row in response.context["rows"]}
+    assert client.instrument_responses.count() == LARGE
+    assert {code for code, result in latest.items() if result} == set(instruments)
+    assert all(latest[code] == client.instrument_responses.filter(instrument=code).first() for code in instruments)
+    large = queries(web, f"/assessments/clients/{client.pk}/instruments/")
+    assert (small, large) == (10, 10)
+
+
+def test_it_shows_an_instruments_history_in_the_same_queries_at_any_size(login, case_manager, teammate):
+    web = login(case_manager)
+    client = ClientFactory(case_manager=case_manager)
+    add_results(client, SMALL, given_by=(case_manager, teammate))
+    small = queries(web, f"/assessments/clients/{client.pk}/instruments/phq9/history/")
+    add_results(client, LARGE - SMALL, given_by=(case_manager, teammate))
+    response = web.get(f"/assessments/clients/{client.pk}/instruments/phq9/history/")
+    assert len(response.context["responses"]) == LARGE
+    assert response.content.decode().count('class="trend-point"') == LARGE
+    large = queries(web, f"/assessments/clients/{client.pk}/instruments/phq9/history/")
     assert (small, large) == (10, 10)

@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from assessments.instruments import get_instrument
+from assessments.models import InstrumentResponse
 from caseload.models import Assignment, AuditEvent
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
@@ -23,6 +25,15 @@ HOME_VISIT_VPN = "10.20.7.31"
 
 def _at(days_ago: int, hour: int, minute: int):
     return timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0) - timedelta(days=days_ago)
+
+
+def _result(client, code: str, days_ago: int, by, answers: dict[str, int]) -> InstrumentResponse:
+    result = get_instrument(code).score(answers, sex=client.sex)
+    return InstrumentResponse(
+        client=client, instrument=code, answers=answers, administered_on=_at(days_ago, 10, 0).date(), administered_by=by,
+        complete=result.complete, total=result.total, band_label=result.band_label, severity=result.severity,
+        summary=result.summary, created_at=_at(days_ago, 10, 30),
+    )
 
 
 def _client(number: int, given: str, family: str, born: date, **fields) -> Client:
@@ -126,6 +137,18 @@ def agency(supervisor, case_manager, teammate, team_north):
                       support_needed="Help with getting to and from school on his weekends."),
         ]
     )
+    # Four PHQ-9s since intake, easing from moderately severe to mild, and one GAD-7.
+    InstrumentResponse.objects.bulk_create(
+        [
+            _result(mikkel, "phq9", 110, anton, {"1": 2, "2": 3, "3": 3, "4": 2, "5": 2, "6": 3, "7": 2, "8": 1, "9": 0}),
+            _result(mikkel, "phq9", 80, anton, {"1": 2, "2": 2, "3": 2, "4": 2, "5": 2, "6": 2, "7": 2, "8": 1, "9": 0}),
+            _result(mikkel, "phq9", 45, anna, {"1": 2, "2": 1, "3": 2, "4": 2, "5": 1, "6": 2, "7": 1, "8": 0, "9": 0,
+                                               "difficulty": 1}),
+            _result(mikkel, "phq9", 12, anna, {"1": 1, "2": 1, "3": 2, "4": 1, "5": 1, "6": 1, "7": 1, "8": 0, "9": 0,
+                                               "difficulty": 1}),
+            _result(mikkel, "gad7", 12, anna, {"1": 1, "2": 1, "3": 2, "4": 1, "5": 0, "6": 1, "7": 0}),
+        ]
+    )
     trail = [
         (120, 10, 14, anton, "create", "client", {"legal_given_name": 1, "legal_family_name": 1, "date_of_birth": 1}, OFFICE),
         (120, 10, 16, anton, "create", "client contact", {"name": 1, "role": 1}, OFFICE),
@@ -167,6 +190,15 @@ MAIN_PAGES = {
     "assign": MainPage("helle", "/clients/{mikkel}/assign/", "Transfer to another case manager", screenshot="assign"),
     "access history": MainPage("helle", "/clients/{mikkel}/access/", "Access history", screenshot="access-history"),
     "history": MainPage("anna", "/clients/{mikkel}/history/", "History"),
+    "instruments": MainPage("anna", "/assessments/clients/{mikkel}/instruments/", "Screening instruments"),
+    "instrument form": MainPage(
+        "anna", "/assessments/clients/{mikkel}/instruments/phq9/", "Patient Health Questionnaire-9",
+        screenshot="instrument-form",
+    ),
+    "instrument history": MainPage(
+        "anna", "/assessments/clients/{mikkel}/instruments/phq9/history/", "Patient Health Questionnaire-9: history",
+        screenshot="instrument-history",
+    ),
 }
 
 
