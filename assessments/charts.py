@@ -67,8 +67,12 @@ def trend_chart(instrument, responses, *, sex: str = "not_stated") -> Chart | No
     first, last = points[0].administered_on, points[-1].administered_on
     span = max((last - first).days, 1)
 
+    inset = 24  # points stay clear of the axis labels and the band labels
+
     def x(day) -> float:
-        return LEFT + (plot_w / 2 if len(points) == 1 else (day - first).days / span * plot_w)
+        if len(points) == 1:
+            return LEFT + plot_w / 2
+        return LEFT + inset + (day - first).days / span * (plot_w - 2 * inset)
 
     description = ", ".join(
         f"{date_format(r.administered_on, 'SHORT_DATE_FORMAT')}: {r.summary}" for r in points

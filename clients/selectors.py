@@ -2,49 +2,54 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from caseload import audit
 from clients.models import Client
 
 
-def _active_flags(risk_flag_model):
-    # Every client page shows the client's open risk flags in its header.
-    return risk_flag_model.objects.active().select_related("raised_by")
+def _attach_risk_flags(client: Client) -> Client:
+    """Every client page shows the client's open risk flags in its header.
+
+    The client row says whether there are any (an EXISTS in the same query), so the flags themselves
+    are read only for the few clients who have one.
+    """
+    from assessments.models import RiskFlag
+
+    client.active_risk_flags = (
+        list(RiskFlag.objects.active().filter(client=client).select_related("raised_by")) if client.has_risk else []
+    )
+    return client
 
 
 def get_client_for_user(user, client_id, *, summary: str = "client record") -> Client:
     """The client if `user` may see it (and the read is audited), else 404 — never 403."""
-    from assessments.models import RiskFlag
-
     try:
-        client = (
-            Client.objects.visible_to(user)
-            .select_related("case_manager", "team")
-            .prefetch_related(Prefetch("risk_flags", _active_flags(RiskFlag), to_attr="active_risk_flags"))
-            .get(pk=client_id)
-        )
+        client = Client.objects.visible_to(user).select_related("case_manager", "team").with_risk().get(pk=client_id)
     except (Client.DoesNotExist, ValueError):
         raise Http404("No such client") from None
     audit.audit_read(client_id=client.pk, obj=client, summary=summary)
-    return client
+    return _attach_risk_flags(client)
 
 
 def get_client_record_for_user(user, model, pk, *, summary: str = ""):
     """A record that belongs to a client (a contact, a dependant …), scoped like its client."""
     from assessments.models import RiskFlag
 
+    open_flags = RiskFlag.objects.active().filter(client_id=OuterRef("client_id"))
     try:
         record = (
             model.objects.visible_to(user)
             .select_related("client", "client__case_manager", "client__team")
-            .prefetch_related(Prefetch("client__risk_flags", _active_flags(RiskFlag), to_attr="active_risk_flags"))
+            .annotate(client_has_risk=Exists(open_flags))
             .get(pk=pk)
         )
     except (model.DoesNotExist, ValueError):
         raise Http404("No such record") from None
     audit.audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name))
+    record.client.has_risk = record.client_has_risk
+    _attach_risk_flags(record.client)
     return record
 
 

@@ -94,7 +94,7 @@ class InstrumentResponseFactory(DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     instrument = "phq9"
-    answers = factory.LazyFunction(lambda: {f"q{n}": 1 for n in range(1, 10)})
+    answers = factory.LazyFunction(lambda: {str(n): 1 for n in range(1, 10)})  # PHQ-9 item keys
     administered_by = factory.LazyAttribute(lambda response: response.client.case_manager or UserFactory())
     complete = True
     total = 9
