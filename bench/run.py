@@ -205,6 +205,41 @@ def seed_instrument_responses(client, *, seed: int = 2026) -> int:
     return len(responses)
 
 
+def seed_assessments(client, *, seed: int = 2026) -> int:
+    """An intake assessment for a third of the open clients, and four (intake, reviews) for the benchmark's client."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.domains import DOMAINS
+    from assessments.models import Assessment, AssessmentItem, DomainEntry
+    from clients.models import Client
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    subjects = [c for c in Client.objects.open().filter(case_manager__isnull=False).exclude(pk=client.pk) if rng.random() < 0.33]
+    plan = [(each, "intake", today - timedelta(days=rng.randint(30, 700))) for each in subjects]
+    plan += [(client, occasion, today - timedelta(days=90 * n)) for n, occasion in
+             ((12, "intake"), (9, "review"), (6, "review"), (3, "review"))]
+    assessments = [
+        Assessment(client=each, occasion=occasion, assessed_on=day, assessor_id=each.case_manager_id, status="completed",
+                   signed_name="Case manager", signed_role="Case manager", signed_meaning="Signed", content_hash="0" * 64)
+        for each, occasion, day in plan
+    ]
+    Assessment.objects.bulk_create(assessments, batch_size=2000)
+    entries, items = [], []
+    for assessment in assessments:
+        for domain in DOMAINS[:6]:
+            entries.append(DomainEntry(assessment=assessment, client_id=assessment.client_id, domain=domain.key,
+                                       narrative="Seen at home; engaged well."))
+            items.append(AssessmentItem(assessment=assessment, client_id=assessment.client_id, domain=domain.key,
+                                        kind="need", text="Support with this area", position=0))
+    DomainEntry.objects.bulk_create(entries, batch_size=2000)
+    AssessmentItem.objects.bulk_create(items, batch_size=2000)
+    return len(assessments)
+
+
 def build_pages(manager, client, family_name, supervisor) -> list[Page]:
     search = {"q": family_name}
     return [
@@ -225,6 +260,10 @@ def build_pages(manager, client, family_name, supervisor) -> list[Page]:
         Page(
             "PHQ-9 history", manager.username, f"/assessments/clients/{client.pk}/instruments/phq9/history/",
             expect='class="trend-point"',
+        ),
+        Page(
+            "assessment list", manager.username, f"/assessments/clients/{client.pk}/assessments/",
+            expect="Completed and signed",
         ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
         Page(
@@ -308,6 +347,9 @@ def main() -> int:
         started = time.perf_counter()
         responses = seed_instrument_responses(choose_subjects()[1])
         print(f"Seeded {responses} screening results in {time.perf_counter() - started:.1f} s.")
+        started = time.perf_counter()
+        assessments = seed_assessments(choose_subjects()[1])
+        print(f"Seeded {assessments} assessments in {time.perf_counter() - started:.1f} s.")
         # A live database has planner statistics (autovacuum keeps them); a freshly loaded one not yet.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

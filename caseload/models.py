@@ -88,6 +88,20 @@ class Team(models.Model):
     def ratio_label(self) -> str:
         return f"1:{self.target_ratio}"
 
+    MEMBERSHIP_VERSION_KEY = "team-membership-version"
+
+    @classmethod
+    def membership_version(cls) -> int:
+        """Moves on whenever anyone joins or leaves any team; cached team lists carry it in their key."""
+        return cache.get_or_set(cls.MEMBERSHIP_VERSION_KEY, 1, timeout=None)
+
+    @classmethod
+    def membership_changed(cls) -> None:
+        try:
+            cache.incr(cls.MEMBERSHIP_VERSION_KEY)
+        except ValueError:  # not in the cache (evicted or never read): any new value will do
+            cache.set(cls.MEMBERSHIP_VERSION_KEY, int(timezone.now().timestamp()), timeout=None)
+
 
 class AgencySettings(models.Model):
     """The agency's settings: one row, created on first use."""

@@ -232,10 +232,17 @@ EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 
 REDIS_URL = envstr("REDIS_URL")
 
-# The cache holds only small shared settings (never client data): Redis when there is one, so a
-# change made in one web process is seen by all; process memory otherwise.
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+# The cache holds only small shared settings and team lists (never client data): Redis when there
+# is one, so a change made in one web process is seen by all; process memory otherwise.
+# The cache lives in its own Redis database (the next one after the broker's), so that clearing
+# it can never touch queued tasks.
+CACHE_URL = envstr("CACHE_URL") or (
+    urlparse(REDIS_URL)._replace(path=f"/{int(urlparse(REDIS_URL).path.strip('/') or 0) + 1}").geturl()
+    if REDIS_URL
+    else None
+)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "caseload"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,9 +1,13 @@
-"""Sign-ins and sign-outs go to the audit trail (they are who-accessed-what evidence)."""
+"""Sign-ins and sign-outs go to the audit trail (they are who-accessed-what evidence); changes of a
+team's people move the version that cached team lists are filed under."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
 from caseload import audit
+from caseload.models import Team
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")
@@ -21,3 +25,13 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     # The username is not stored: a mistyped password is often typed into the username field.
     audit.record(action="login_failed", summary="failed sign-in")
+
+
+@receiver(m2m_changed, sender=Team.supervisors.through, dispatch_uid="team-supervisors-changed")
+@receiver(m2m_changed, sender=Team.members.through, dispatch_uid="team-members-changed")
+@receiver(post_delete, sender=Team, dispatch_uid="team-deleted")
+def team_membership_changed(sender, action="post_delete", **kwargs):
+    """Who sees which clients follows team membership: drop every cached team list at once."""
+    if action in ("post_add", "post_remove", "post_clear", "post_delete"):
+        Team.membership_changed()
+        transaction.on_commit(Team.membership_changed)  # and again, past anything cached meanwhile

@@ -2,6 +2,7 @@ import uuid
 from datetime import date, datetime
 
 from django.conf import global_settings, settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
@@ -27,16 +28,22 @@ def parse_date_of_birth(text: str) -> date | None:
 
 
 def _team_ids(user, membership) -> list[int]:
-    """The ids of the teams `user` belongs to through `membership`, read once per request.
+    """The ids of the teams `user` belongs to through `membership` (supervisors or members).
 
     A list of ids rather than a subquery lets PostgreSQL combine the two indexes of the scope
-    (case manager, team) instead of scanning every client.
+    (case manager, team) instead of scanning every client. The list is kept in the shared cache
+    under the current membership version, which any change of any team's people moves on
+    (caseload.signals), so a supervisor taken off a team loses its clients at once.
     """
-    cache_name = f"_team_ids_{membership._meta.model_name}"
-    ids = getattr(user, cache_name, None)
+    attribute = f"_team_ids_{membership._meta.model_name}"
+    ids = getattr(user, attribute, None)
     if ids is None:
-        ids = list(membership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
-        setattr(user, cache_name, ids)
+        key = f"team-ids:{membership._meta.model_name}:{user.pk}:{Team.membership_version()}"
+        ids = cache.get(key)
+        if ids is None:
+            ids = list(membership.objects.filter(user_id=user.pk).values_list("team_id", flat=True))
+            cache.set(key, ids, timeout=600)
+        setattr(user, attribute, ids)
     return ids
 
 

@@ -153,3 +153,14 @@ def test_it_uses_the_database_named_in_the_url():
 def test_it_turns_server_side_binding_off_behind_a_transaction_pooler(monkeypatch):
     monkeypatch.setenv("DB_SERVER_SIDE_BINDING", "false")
     assert database_from_url("postgres://postgres@pgbouncer/caseload")["OPTIONS"] == {"server_side_binding": False}
+
+
+def test_it_keeps_the_cache_apart_from_the_task_queue():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'caseload.settings'; "
+         "django.setup(); from django.conf import settings as s; "
+         "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])"],
+        env={**os.environ, "REDIS_URL": "redis://redis:6379/0", "DEBUG": "true"},
+        capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.split() == ["redis://redis:6379/0", "redis://redis:6379/1"]

@@ -50,3 +50,21 @@ def test_it_applies_a_changed_agency_setting_at_once(login, administrator, case_
     assert response.status_code == 302
     next_request_user = type(case_manager).objects.get(pk=case_manager.pk)
     assert visible(next_request_user) == {"Sørensen", "Teammate-client"}
+
+
+def test_it_follows_team_membership_at_once_despite_the_cache(login, supervisor, team_north, team_south, client_a, client_b):
+    browser = login(supervisor)
+    assert browser.get(f"/clients/{client_a.pk}/").status_code == 200  # the team list is now cached
+    team_north.supervisors.remove(supervisor)
+    assert browser.get(f"/clients/{client_a.pk}/").status_code == 404
+    team_south.supervisors.add(supervisor)
+    assert browser.get(f"/clients/{client_b.pk}/").status_code == 200
+
+
+def test_it_reads_a_supervisors_teams_from_the_cache(login, supervisor, client_a, django_assert_num_queries):
+    from clients.models import Client
+
+    Client.objects.visible_to(supervisor).count()
+    fresh = type(supervisor).objects.get(pk=supervisor.pk)
+    with django_assert_num_queries(1):  # the count only: the team ids come from the cache
+        assert Client.objects.visible_to(fresh).count() == 1
