@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from assessments.models import RiskFlag
 from caseload import audit
 from caseload.models import Assignment, AuditEvent
 from caseload.selectors import assignable_case_managers
@@ -143,12 +144,15 @@ def client_detail(request, client_id):
 
 @login_required
 def client_history(request, client_id):
-    """The episode (status changes) and the case managers who carried the case, newest first."""
+    """The episode (status changes), the case managers who carried the case, and every risk flag."""
     client = selectors.get_client_for_user(request.user, client_id, summary="history")
     status_changes = ClientStatusChange.objects.filter(client=client).select_related("changed_by")
     assignments = Assignment.objects.filter(client=client).select_related("case_manager", "assigned_by", "team")
+    risk_flags = RiskFlag.objects.filter(client=client).select_related("raised_by", "cleared_by")
     return render(
-        request, "clients/history.html", {"client": client, "status_changes": status_changes, "assignments": assignments}
+        request,
+        "clients/history.html",
+        {"client": client, "status_changes": status_changes, "assignments": assignments, "risk_flags": risk_flags},
     )
 
 

@@ -57,3 +57,11 @@ def test_it_shows_the_flag_in_the_header_of_every_client_page(login, case_manage
     browser = login(case_manager)
     for url in (f"/assessments/results/{response.pk}/", f"/clients/people/{contact.pk}/", f"/clients/{client_a.pk}/edit/"):
         assert "Raised during the home visit" in browser.get(url).content.decode(), url
+
+
+def test_it_keeps_cleared_flags_in_the_clients_history(login, case_manager, client_a):
+    flag = RiskFlagFactory(client=client_a, reason="Said he had a plan")
+    browser = login(case_manager)
+    browser.post(f"/assessments/risk-flags/{flag.pk}/clear/", {"clear_reason": "Safety plan agreed with Dr Holm"})
+    page = browser.get(f"/clients/{client_a.pk}/history/").content.decode()
+    assert "Said he had a plan" in page and "Cleared by Anna Lindqvist" in page and "Safety plan agreed with Dr Holm" in page
