@@ -10,9 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.domains import DOMAIN_BY_KEY
 from assessments.instruments import InvalidAnswer, get_instrument
-from assessments.models import InstrumentResponse, RiskFlag
+from assessments.models import (
+    Assessment,
+    AssessmentAddendum,
+    AssessmentItem,
+    DomainEntry,
+    InstrumentResponse,
+    Participant,
+    RiskFlag,
+)
 from caseload.models import Notice, Team
+from clients.services import ConcurrentEditError
 
 
 def without_skipped(instrument, answers: dict[str, int]) -> dict[str, int]:
@@ -97,7 +107,6 @@ class AssessmentLocked(Exception):
 
 @transaction.atomic
 def assessment_start(*, client, by, occasion: str, assessed_on: date | None = None):
-    from assessments.models import Assessment, Participant
 
     assessment = Assessment(
         client=client, occasion=occasion, assessed_on=assessed_on or timezone.localdate(), assessor=by, updated_by=by
@@ -120,9 +129,6 @@ def assessment_save_draft(
     "goals": [...]}; `participants` lists {"role", "name", "client_consented"} besides the client.
     A "yes" to a safety question that was not "yes" before raises a risk flag.
     """
-    from assessments.domains import DOMAIN_BY_KEY
-    from assessments.models import Assessment, DomainEntry, Participant
-    from clients.services import ConcurrentEditError
 
     locked = Assessment.objects.select_for_update().select_related("client").get(pk=assessment.pk)
     if locked.is_locked:
@@ -161,8 +167,6 @@ def assessment_save_draft(
 
 def _sync_items(assessment, client, domains: dict[str, dict]) -> None:
     """Keep each domain's lists as typed (draft only), updating rows in place where the text changed."""
-    from assessments.domains import DOMAIN_BY_KEY
-    from assessments.models import AssessmentItem
 
     current = {}
     for item in AssessmentItem.objects.filter(assessment=assessment):
@@ -190,7 +194,6 @@ def _sync_items(assessment, client, domains: dict[str, dict]) -> None:
 
 def assessment_content(assessment) -> dict:
     """The exact content that is signed, in a canonical order: what the hash covers."""
-    from assessments.models import AssessmentItem, DomainEntry, Participant
 
     return {
         "assessment": str(assessment.pk),
@@ -224,8 +227,6 @@ def content_hash(content: dict) -> str:
 @transaction.atomic
 def assessment_sign(*, assessment, by, expected_version: int):
     """The assessor signs: name, role, meaning, time and a SHA-256 of the content; then it is locked."""
-    from assessments.models import Assessment
-    from clients.services import ConcurrentEditError
 
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.is_locked:
@@ -247,7 +248,6 @@ def assessment_sign(*, assessment, by, expected_version: int):
 
 @transaction.atomic
 def assessment_add_addendum(*, assessment, by, text: str):
-    from assessments.models import AssessmentAddendum
 
     if not assessment.is_locked:
         raise ValidationError(_("A draft is corrected by editing it; addenda are for signed assessments."))
