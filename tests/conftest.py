@@ -35,6 +35,8 @@ def _missing_service(marker: str) -> str | None:
         return f"Chromium not found at {CHROMIUM}"
     if marker == "worker" and not os.environ.get("REDIS_URL"):
         return "REDIS_URL is not set"
+    if marker == "worker" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "a worker process cannot see an SQLite test database: DATABASE_URL must be PostgreSQL"
     return None
 
 
