@@ -98,10 +98,14 @@ def instrument_response(request, response_id):
     instrument = response.definition
     flags = RiskFlag.objects.filter(source_response=response)
     answered = [(item, dict(item.options).get(response.answers.get(item.key))) for item in instrument.items]
+    sex = response.client.sex
+    # Where the cut-offs differ by sex (AUDIT-C), say which were used: "positive for a man".
+    sex_bands = instrument.bands(sex) if instrument.bands("male") != instrument.bands("female") else []
     return render(
         request,
         "assessments/response.html",
-        {"client": response.client, "response": response, "instrument": instrument, "flags": flags, "answered": answered},
+        {"client": response.client, "response": response, "instrument": instrument, "flags": flags,
+         "answered": answered, "sex_bands": sex_bands, "sex_label": response.client.get_sex_display()},
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 
 from caseload import audit
-from clients.models import Client
+from clients.models import Client, ClientStatusChange
 
 
 def _attach_risk_flags(client: Client) -> Client:
@@ -66,7 +66,16 @@ def possible_duplicates(*, given_name: str, family_name: str, date_of_birth, pho
     )
     if phone:
         same_person |= Q(phone=phone)
-    matches = Client.objects.filter(same_person).select_related("team", "case_manager")
+    discharged_on = (
+        ClientStatusChange.objects.filter(client_id=OuterRef("pk"), to_status=Client.Status.DISCHARGED)
+        .order_by("-effective_date", "-changed_at")
+        .values("effective_date")[:1]
+    )
+    matches = (
+        Client.objects.filter(same_person)
+        .select_related("team", "case_manager")
+        .annotate(discharged_on=Subquery(discharged_on))
+    )
     if exclude_id:
         matches = matches.exclude(pk=exclude_id)
     return list(matches.order_by("status", "-updated_at")[:5])

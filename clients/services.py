@@ -101,15 +101,32 @@ def client_change_status(
     return change
 
 
+# What a new referral may bring up to date on a re-opened record.
+REFERRAL_DETAILS = {
+    "preferred_name", "pronouns", "sex", "gender_identity", "preferred_language", "interpreter_needed",
+    "phone", "email", "address", "postal_code", "city", "referral_source",
+}
+
+
 @transaction.atomic
-def client_reopen(*, client: Client, by, to_status: str, note: str) -> ClientStatusChange:
+def client_reopen(*, client: Client, by, to_status: str, note: str, updates: dict | None = None) -> ClientStatusChange:
     """Re-open a discharged record, e.g. when a former client is referred again.
 
-    A case manager who re-opens a record they cannot see (it was held by someone else) takes the case.
+    `updates` are details taken at the new referral (phone, address, who referred them …): what
+    was typed replaces what the old record held; what was left blank keeps it. The names and birth
+    date are the ones that matched and stay as they are. A case manager who re-opens a record they
+    cannot see (it was held by someone else) takes the case.
     """
     from caseload.services import client_assign
 
     change = client_change_status(client=client, by=by, to_status=to_status, note=note)
+    fresh = {
+        name: value for name, value in (updates or {}).items()
+        if name in REFERRAL_DETAILS and value not in ("", None)
+    }
+    if fresh:
+        current = Client.objects.get(pk=client.pk)
+        client_update(client=current, by=by, values=fresh, expected_version=current.version)
     if by.is_case_manager and client.case_manager_id != by.pk:
         client_assign(client=client, case_manager=by, by=by, reason=_("Re-opened at a new referral"))
     return change

@@ -94,7 +94,7 @@ def client_register(request):
         )
         reopen_id = request.POST.get("reopen")
         if reopen_id:
-            return _reopen_duplicate(request, reopen_id, duplicates)
+            return _reopen_duplicate(request, reopen_id, duplicates, form.values())
         if not duplicates or form.cleaned_data["confirm_new"]:
             client = services.client_register(
                 by=request.user,
@@ -119,7 +119,7 @@ def client_register(request):
     )
 
 
-def _reopen_duplicate(request, reopen_id, duplicates):
+def _reopen_duplicate(request, reopen_id, duplicates, typed: dict):
     # Only a record that matches what was typed (same name and birth date, or phone) can be re-opened here.
     match = next((d for d in duplicates if str(d.pk) == reopen_id and d.status == Client.Status.DISCHARGED), None)
     if match is None:
@@ -129,6 +129,7 @@ def _reopen_duplicate(request, reopen_id, duplicates):
         by=request.user,
         to_status=Client.Status.REFERRED,
         note=_("Re-opened at a new referral instead of registering a second record."),
+        updates=typed,
     )
     messages.success(request, _("The earlier record %(number)s is re-opened.") % {"number": match.client_number})
     return redirect("clients:detail", client_id=match.pk)

@@ -114,3 +114,11 @@ def test_it_uses_the_agencys_reassessment_interval(login, administrator, case_ma
     post_instrument(manager, client_a, "phq9", {**PHQ9_16, "9": 0, "8": 2})
     page = manager.get(f"/assessments/clients/{client_a.pk}/instruments/").content.decode()
     assert "4 Dec 2026" in page  # 20 Nov + 14 days
+
+
+def test_it_says_which_cut_offs_an_auditc_was_scored_with(login, case_manager, client_a):
+    browser = login(case_manager)
+    response = post_instrument(browser, client_a, "auditc", {"1": 3, "2": 1, "3": 1})
+    page = browser.get(response.url).content.decode()
+    assert "5 — Positive screen" in page
+    assert "Scored with the cut-offs for sex: male — Negative screen 0–3 · Positive screen 4–12" in page

@@ -71,6 +71,17 @@ def test_it_warns_about_a_likely_duplicate_before_creating_a_second_record(login
     assert f"/clients/{earlier.pk}/" not in page  # not theirs to open
 
 
+def test_it_dates_a_discharged_duplicate_by_its_discharge(login, case_manager, outsider):
+    from clients.models import ClientStatusChange
+
+    earlier = ClientFactory(legal_given_name="Mads", legal_family_name="Jensen", date_of_birth="1991-03-14",
+                            status=Client.Status.DISCHARGED, case_manager=outsider)
+    ClientStatusChange.objects.create(client=earlier, from_status="active", to_status="discharged",
+                                      effective_date="2024-11-20", discharge_reason="moved")
+    page = login(case_manager).post("/clients/new/", NEW_CLIENT).content.decode()
+    assert "since 20 Nov 2024" in page and "Discharged discharged" not in page
+
+
 def test_it_warns_about_a_record_with_the_same_phone(login, case_manager, client_b):
     response = login(case_manager).post("/clients/new/", {**NEW_CLIENT, "phone": client_b.phone})
     assert client_b.client_number in response.content.decode()
@@ -93,6 +104,11 @@ def test_it_reopens_the_earlier_record_instead_of_registering_again(login, case_
     assert (earlier.status, earlier.case_manager) == ("referred", case_manager)
     change = earlier.status_changes.first()
     assert (change.from_status, change.to_status, change.changed_by) == ("discharged", "referred", case_manager)
+    # What was typed at the new referral brings the old record up to date; the names that matched stay.
+    assert (earlier.referral_source, earlier.phone, earlier.interpreter_needed) == (
+        "Community mental health team", "+4520123456", True
+    )
+    assert earlier.legal_given_name == "Mads"
 
 
 def test_it_reopens_only_a_record_that_matches_what_was_typed(login, case_manager, client_b):
