@@ -79,6 +79,21 @@ def tablet(new_context):
 
 
 @pytest.fixture
+def desk(new_context):
+    """`desk()` opens another colleague's desktop browser: their own screen, their own sign-in."""
+    opened = []
+
+    def _desk():
+        browser = _prepare(new_context(viewport=DESKTOP))
+        opened.append(browser)
+        return browser.new_page()
+
+    yield _desk
+    for browser in opened:
+        _assert_no_csp_violations(browser)
+
+
+@pytest.fixture
 def signed_in():
     """`signed_in(page, user)` signs in through the real login form and returns the page it lands on."""
 

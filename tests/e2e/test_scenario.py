@@ -19,7 +19,6 @@ from playwright.sync_api import Page, expect
 
 from assessments.instruments import get_instrument
 from clients.models import Client, ClientStatusChange
-from tests.e2e.conftest import DESKTOP, _assert_no_csp_violations, _prepare
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.browser
@@ -55,21 +54,6 @@ def mads_two_years_ago(team_north):
     )
     mads.refresh_from_db()
     return mads
-
-
-@pytest.fixture
-def desk(new_context):
-    """`desk()` opens another colleague's desktop browser: their own screen, their own sign-in."""
-    opened = []
-
-    def _desk():
-        browser = _prepare(new_context(viewport=DESKTOP))
-        opened.append(browser)
-        return browser.new_page()
-
-    yield _desk
-    for browser in opened:
-        _assert_no_csp_violations(browser)
 
 
 # --- what the people in the story do ------------------------------------------------------------------
