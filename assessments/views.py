@@ -35,7 +35,6 @@ from assessments.models import (
 from caseload.models import AgencySettings
 from clients.selectors import get_client_for_user, get_client_record_for_user
 from clients.services import ConcurrentEditError
-from clients.views import concurrent_edit_message
 
 
 def _instrument_or_404(code: str):
@@ -212,7 +211,7 @@ def assessment_edit(request, assessment_id):
                 participants=[p for p in people.cleaned_data if p.get("name")],
             )
         except ConcurrentEditError as error:
-            form.add_error(None, concurrent_edit_message(error))
+            form.add_error(None, error.user_message)
         except services.AssessmentLocked:
             messages.error(request, _("This assessment was signed in the meantime: add an addendum instead."))
             return redirect("assessments:assessment", assessment_id=assessment.pk)

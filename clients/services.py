@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caseload.models import AgencySettings
@@ -19,6 +20,21 @@ class ConcurrentEditError(Exception):
     def __init__(self, current):
         self.current = current
         super().__init__("The record was changed by someone else.")
+
+    @property
+    def user_message(self) -> str:
+        """What the person whose save was refused reads above their form."""
+        who = getattr(self.current, "updated_by", None)
+        when = getattr(self.current, "updated_at", None)
+        if who:
+            return _(
+                "%(name)s saved changes to this record at %(when)s, after you opened it. Nothing of yours was "
+                "saved: what you typed is still below. Open the record again to see their changes, then make yours."
+            ) % {"name": who.display_name, "when": date_format(when, "DATETIME_FORMAT") if when else ""}
+        return _(
+            "Someone else saved changes to this record after you opened it. Nothing of yours was saved: what "
+            "you typed is still below. Open the record again to see their changes, then make yours."
+        )
 
 
 def _update_versioned(*, model, pk, expected_version: int, values: dict):

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
@@ -28,21 +27,6 @@ LIST_VIEWS = {
     "all": lambda clients: clients,
 }
 LIST_VIEW_LABELS = [("open", _lazy("Open")), ("unassigned", _lazy("Waiting for a case manager")), ("all", _lazy("All, with discharged"))]
-
-
-def concurrent_edit_message(error: services.ConcurrentEditError) -> str:
-    current = error.current
-    who = getattr(current, "updated_by", None)
-    when = date_format(current.updated_at, "DATETIME_FORMAT") if getattr(current, "updated_at", None) else ""
-    if who:
-        return _(
-            "%(name)s saved changes to this record at %(when)s, after you opened it. Nothing of yours was "
-            "saved: what you typed is still below. Open the record again to see their changes, then make yours."
-        ) % {"name": who.display_name, "when": when}
-    return _(
-        "Someone else saved changes to this record after you opened it. Nothing of yours was saved: what "
-        "you typed is still below. Open the record again to see their changes, then make yours."
-    )
 
 
 def remembered_search(request, key: str = SEARCH_SESSION_KEY) -> SearchForm:
@@ -168,7 +152,7 @@ def client_edit(request, client_id):
                 client=client, by=request.user, values=form.values(), expected_version=form.expected_version
             )
         except services.ConcurrentEditError as error:
-            form.add_error(None, concurrent_edit_message(error))
+            form.add_error(None, error.user_message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", client_id=client.pk)
@@ -213,7 +197,7 @@ def _edit_client_record(request, *, client, form_class, save, template, instance
                 expected_version=form.expected_version,
             )
         except services.ConcurrentEditError as error:
-            form.add_error(None, concurrent_edit_message(error))
+            form.add_error(None, error.user_message)
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", client_id=client.pk)
