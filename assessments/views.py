@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -203,23 +205,33 @@ def assessment_edit(request, assessment_id):
     ]
     form = AssessmentForm(request.POST or None, assessment=assessment, entries=entries, items=items)
     people = ParticipantFormSet(request.POST or None, initial=others + [{}, {}], prefix="people")
+    autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST" and form.is_valid() and people.is_valid():
         try:
-            services.assessment_save_draft(
+            saved = services.assessment_save_draft(
                 assessment=assessment, by=request.user, expected_version=form.cleaned_data["version"],
                 header=form.header(), domains=form.domain_content(),
                 participants=[p for p in people.cleaned_data if p.get("name")],
             )
         except ConcurrentEditError as error:
+            if autosave:
+                return JsonResponse({"error": error.user_message}, status=409)
             form.add_error(None, error.user_message)
         except services.AssessmentLocked:
+            if autosave:
+                return JsonResponse({"error": _("This assessment has been signed.")}, status=409)
             messages.error(request, _("This assessment was signed in the meantime: add an addendum instead."))
             return redirect("assessments:assessment", assessment_id=assessment.pk)
         else:
+            if autosave:
+                return JsonResponse({"version": saved.version, "saved_at": date_format(timezone.localtime(), "TIME_FORMAT")})
             messages.success(request, _("Draft saved."))
             if "sign" in request.POST:
                 return redirect("assessments:assessment_sign", assessment_id=assessment.pk)
             return redirect("assessments:assessment_edit", assessment_id=assessment.pk)
+    elif autosave and request.method == "POST":
+        # Not saved while a field is wrong: the full save shows the message beside it.
+        return JsonResponse({"error": _("Not saved yet: a field needs correcting.")}, status=400)
     return render(
         request,
         "assessments/assessment_form.html",

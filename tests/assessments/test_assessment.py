@@ -142,3 +142,29 @@ def test_it_leaves_substance_use_information_out_of_what_is_shareable(login, cas
     assert [i.text for i in AssessmentItem.objects.shareable()] == ["Housing"]
     assert [r.instrument for r in InstrumentResponse.objects.shareable()] == ["phq9"]
     assert "substance_use" not in set(DomainEntry.objects.shareable().values_list("domain", flat=True))
+
+
+def test_it_saves_the_draft_automatically_and_returns_the_new_version(login, case_manager, draft):
+    browser = login(case_manager)
+    data = form_data(browser, draft, coping__narrative="Typed, never clicked Save")
+    response = browser.post(f"/assessments/assessments/{draft.pk}/edit/", data, HTTP_X_AUTOSAVE="1")
+    draft.refresh_from_db()
+    assert response.status_code == 200 and response.json()["version"] == draft.version == 2
+    assert draft.domain_entries.get(domain="coping").narrative == "Typed, never clicked Save"
+
+
+def test_it_refuses_an_automatic_save_over_someone_elses(login, case_manager, draft):
+    browser = login(case_manager)
+    stale = form_data(browser, draft, coping__narrative="Mine")
+    browser.post(f"/assessments/assessments/{draft.pk}/edit/", form_data(browser, draft, coping__narrative="Theirs"))
+    response = browser.post(f"/assessments/assessments/{draft.pk}/edit/", stale, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 409 and "saved changes to this record" in response.json()["error"]
+    assert draft.domain_entries.get(domain="coping").narrative == "Theirs"
+
+
+def test_it_does_not_save_automatically_while_a_field_is_wrong(login, case_manager, draft):
+    browser = login(case_manager)
+    response = browser.post(
+        f"/assessments/assessments/{draft.pk}/edit/", form_data(browser, draft, assessed_on="2999-01-01"), HTTP_X_AUTOSAVE="1"
+    )
+    assert response.status_code == 400 and "Not saved yet" in response.json()["error"]

@@ -286,3 +286,21 @@ def test_the_form_works_by_touch_on_the_tablet(
     )
     assert not small_choices, f"radio buttons and checkboxes under 44px on the tablet: {small_choices}"
     assert fields_hidden_behind_the_action_bar(page) == []
+
+
+def test_what_is_typed_is_saved_without_pressing_save(live_server, page, signed_in, case_manager, draft):
+    signed_in(page, case_manager)
+    page.goto(f"/assessments/assessments/{draft.pk}/edit/")
+    coping = domain(page, "Coping with stress and illness")
+    coping.get_by_label("Narrative").fill("Walks by the lake when the voices get loud")
+    expect(page.locator(".autosave-status")).to_contain_text("Draft saved automatically at", timeout=15000)
+
+    page.goto(f"/assessments/assessments/{draft.pk}/edit/")  # as after the laptop slept: a fresh page
+    expect(domain(page, "Coping with stress and illness").get_by_label("Narrative")).to_have_value(
+        "Walks by the lake when the voices get loud"
+    )
+    # A save by hand after an automatic one carries the newest version: no conflict.
+    domain(page, "Coping with stress and illness").get_by_label("Narrative").fill("Walks by the lake")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("Draft saved.")
+    assert DomainEntry.objects.get(assessment=draft, domain="coping").narrative == "Walks by the lake"
