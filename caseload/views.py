@@ -15,7 +15,7 @@ from caseload.models import Notice
 from caseload.selectors import assignable_case_managers, supervised_teams
 from caseload.services import client_assign
 from clients.models import Client
-from clients.selectors import get_client_for_user
+from clients.selectors import get_client_for_user, mark_clients_at_risk
 from clients.views import remembered_search
 
 CASELOAD_SEARCH_KEY = "caseload_search"
@@ -35,10 +35,11 @@ def home(request):
         active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
         referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
     )
-    paginator = Paginator(mine.search(query).with_risk().order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
+    paginator = Paginator(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
     if not query:
         paginator.count = counts["active"] + counts["referred"]  # already counted: spare the second COUNT
     page = paginator.get_page(request.GET.get("page"))
+    mark_clients_at_risk(page.object_list)
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
     notices = list(Notice.objects.filter(recipient=request.user).unread()[:20])

@@ -73,13 +73,6 @@ class ClientQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Client.Status.DISCHARGED)
 
-    def with_risk(self):
-        """Annotate `has_risk`: the client has a risk flag that no one has cleared (no extra query)."""
-        from django.apps import apps
-
-        active_flags = apps.get_model("assessments", "RiskFlag").objects.active()
-        return self.annotate(has_risk=models.Exists(active_flags.filter(client_id=models.OuterRef("pk"))))
-
     def search(self, text: str):
         """Match every word of `text` against names or the client number; a date matches the birth date."""
         text = (text or "").strip()
@@ -100,16 +93,6 @@ class ClientOwnedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(client__in=Client.objects.visible_to(user))
-
-
-class ClientContactQuerySet(ClientOwnedQuerySet):
-    def in_display_order(self):
-        """Involved people first; among them the nominated person, guardian, carer, then the rest."""
-        rank = models.Case(
-            *[models.When(role=role, then=position) for position, role in enumerate(ClientContact.ROLE_ORDER)],
-            default=len(ClientContact.ROLE_ORDER),
-        )
-        return self.alias(role_rank=rank).order_by("-is_active", "role_rank", "name")
 
 
 class Client(Audited, models.Model):
@@ -334,13 +317,23 @@ class ClientContact(Audited, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ClientContactQuerySet.as_manager()
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_active", "role", "name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @staticmethod
+    def in_display_order(contacts) -> list:
+        """Involved people first; among them the nominated person, guardian, carer, then the rest.
+
+        Sorted here rather than with a CASE in SQL: a client has a handful of people, and Django
+        takes longer to build the CASE than Python takes to sort them.
+        """
+        rank = {role: position for position, role in enumerate(ClientContact.ROLE_ORDER)}
+        return sorted(contacts, key=lambda c: (not c.is_active, rank.get(c.role, len(rank)), c.name))
 
     @property
     def may_be_involved(self) -> bool:

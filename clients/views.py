@@ -47,11 +47,12 @@ def client_list(request):
         return redirect("clients:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
     show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
-    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager").with_risk()
+    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager")
     clients = clients.search(query)
     page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    selectors.mark_clients_at_risk(page.object_list)
     audit.record(
         action="search" if query else "list",
         summary=_("client list, page %(page)s, %(count)s shown") % {"page": page.number, "count": len(page.object_list)},
@@ -122,7 +123,7 @@ def _reopen_duplicate(request, reopen_id, duplicates, typed: dict):
 @login_required
 def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
-    contacts = ClientContact.objects.filter(client=client).in_display_order()
+    contacts = ClientContact.in_display_order(ClientContact.objects.filter(client=client))
     dependants = Dependant.objects.filter(client=client)
     return render(request, "clients/detail.html", {"client": client, "contacts": contacts, "dependants": dependants})
 
