@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,9 +10,8 @@ from django.views.decorators.http import require_http_methods
 from caseload import audit
 from caseload.forms import AssignForm
 from caseload.models import Notice
-from caseload.selectors import assignable_case_managers, supervised_teams
+from caseload.selectors import assignable_case_managers, caseload_page, supervised_teams
 from caseload.services import client_assign
-from clients.models import Client
 from clients.selectors import get_client_for_user, mark_clients_at_risk
 from clients.views import remembered_search
 
@@ -30,15 +27,7 @@ def home(request):
     if request.method == "POST" and form.is_valid():
         return redirect("caseload:home")
     query = request.session.get(CASELOAD_SEARCH_KEY, "")
-    mine = Client.objects.filter(case_manager=request.user).open()
-    counts = mine.aggregate(
-        active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
-        referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
-    )
-    paginator = Paginator(mine.search(query).order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE)
-    if not query:
-        paginator.count = counts["active"] + counts["referred"]  # already counted: spare the second COUNT
-    page = paginator.get_page(request.GET.get("page"))
+    page, counts = caseload_page(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
     mark_clients_at_risk(page.object_list)
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []

@@ -32,3 +32,18 @@ def test_it_answers_a_page_outside_the_scope_with_a_way_back(login, outsider, cl
 def test_it_writes_dates_that_cannot_be_misread(login, case_manager, client_a):
     page = login(case_manager).get(f"/clients/{client_a.pk}/").content.decode()
     assert "2 Apr 1989" in page
+
+
+def test_it_counts_and_pages_a_caseload_longer_than_a_page(login, case_manager):
+    from caseload.views import PAGE_SIZE
+
+    for number in range(PAGE_SIZE + 3):
+        ClientFactory(legal_family_name=f"Family{number:03d}", case_manager=case_manager,
+                      status="referred" if number % 10 == 0 else "active")
+    browser = login(case_manager)
+    first = browser.get("/")
+    assert first.context["counts"] == {"active": 47, "referred": 6}
+    assert first.context["page"].paginator.count == PAGE_SIZE + 3
+    second = browser.get("/?page=2")
+    assert second.context["counts"] == {"active": 47, "referred": 6}
+    assert "Family052" in second.content.decode() and "Family000" not in second.content.decode()
