@@ -15,12 +15,6 @@ BAND_FILLS = ["#e8f3ec", "#f4f1dc", "#fbe9d3", "#f8dccb", "#f3d0d0", "#eccaca"]
 
 
 @dataclass
-class Chart:
-    svg: SafeString
-    description: str
-
-
-@dataclass
 class _Band:
     start: float  # where the band's shading starts and ends on the value axis
     end: float
@@ -53,7 +47,7 @@ def _scale(instrument, sex: str) -> _Scale | None:
     return None
 
 
-def trend_chart(instrument, responses, *, sex: str = "not_stated") -> Chart | None:
+def trend_chart(instrument, responses, *, sex: str = "not_stated") -> SafeString | None:
     """The complete results over time against the instrument's bands (None if nothing to draw)."""
     scale = _scale(instrument, sex)
     points = [r for r in responses if r.complete]
@@ -108,4 +102,4 @@ def trend_chart(instrument, responses, *, sex: str = "not_stated") -> Chart | No
             f"{escape(date_format(r.administered_on, 'SHORT_DATE_FORMAT'))}</text>"
         )
     parts.append("</svg>")
-    return Chart(svg=mark_safe("".join(parts)), description=description)  # noqa: S308 - every text is escaped
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped

@@ -18,9 +18,6 @@ class ProtectedAwareQuerySet(ClientOwnedQuerySet):
 
 
 class InstrumentResponseQuerySet(ProtectedAwareQuerySet):
-    def scored(self):
-        return self.filter(complete=True)
-
     def latest_per_instrument(self):
         """The most recent response to each instrument (PostgreSQL and SQLite alike)."""
         newest = (
@@ -118,11 +115,6 @@ class RiskFlag(Audited, models.Model):
         return self.cleared_at is None
 
 
-class AssessmentQuerySet(ClientOwnedQuerySet):
-    def completed(self):
-        return self.filter(status=Assessment.Status.COMPLETED)
-
-
 class Assessment(Audited, models.Model):
     """A comprehensive assessment on one occasion: draft until the assessor signs it, then locked."""
 
@@ -153,7 +145,7 @@ class Assessment(Audited, models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-assessed_on", "-created_at"]

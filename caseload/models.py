@@ -174,11 +174,6 @@ class AgencySettings(models.Model):
         return [f"{row.client_number_prefix}{number:06d}" for number in range(first, first + count)]
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def current(self):
-        return self.filter(ended_at__isnull=True)
-
-
 class Assignment(Audited, models.Model):
     """Who carries a client's case, and from when to when. The open row is the current one."""
 
@@ -194,8 +189,6 @@ class Assignment(Audited, models.Model):
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

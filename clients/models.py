@@ -235,10 +235,6 @@ class Client(Audited, models.Model):
     def is_minor(self) -> bool:
         return self.age < ADULT_AGE
 
-    @property
-    def is_open(self) -> bool:
-        return self.status != self.Status.DISCHARGED
-
     def allowed_status_changes(self) -> list[str]:
         return list(self.TRANSITIONS[self.status])
 
