@@ -17,6 +17,11 @@ LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 
 
+def years_between(born: date, day: date) -> int:
+    """Whole years from `born` to `day`: an age on that day."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def parse_date_of_birth(text: str) -> date | None:
     """A typed date in any of the forms staff use (ISO, or day first), else None."""
     for pattern in DATE_FORMATS:
@@ -224,8 +229,7 @@ class Client(Audited, models.Model):
         return f"{self.legal_given_name} {self.legal_family_name}"
 
     def age_on(self, day: date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return years_between(self.date_of_birth, day)
 
     @property
     def age(self) -> int:
@@ -373,6 +377,4 @@ class Dependant(Audited, models.Model):
     def age(self) -> int | None:
         if not self.date_of_birth:
             return None
-        today = timezone.localdate()
-        born = self.date_of_birth
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return years_between(self.date_of_birth, timezone.localdate())
