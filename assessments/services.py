@@ -25,6 +25,14 @@ from caseload.models import Notice, Team
 from clients.services import ConcurrentEditError
 
 
+class IncompleteAnswers(Exception):
+    """Questions of an instrument are still unanswered, and saving it incomplete was not asked for."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} question(s) unanswered")
+
+
 def without_skipped(instrument, answers: dict[str, int]) -> dict[str, int]:
     """Drop answers to questions the skip logic leaves out (a form shows them all, to work without script)."""
     asked = {item.key for item in instrument.items_to_ask(answers)}
@@ -32,14 +40,23 @@ def without_skipped(instrument, answers: dict[str, int]) -> dict[str, int]:
 
 
 @transaction.atomic
-def instrument_record(*, client, instrument_code: str, answers: dict[str, int], by, administered_on: date | None = None) -> InstrumentResponse:
-    """Score and keep one administration; a risk finding raises a flag at once (even if incomplete)."""
+def instrument_record(
+    *, client, instrument_code: str, answers: dict[str, int], by, administered_on: date | None = None,
+    allow_incomplete: bool = False,
+) -> InstrumentResponse:
+    """Score and keep one administration; a risk finding raises a flag at once (even if incomplete).
+
+    An incomplete questionnaire is kept only when asked for (`allow_incomplete`); otherwise nothing
+    is saved and IncompleteAnswers names the questions still unanswered.
+    """
     instrument = get_instrument(instrument_code)
     answers = without_skipped(instrument, answers)
     try:
         result = instrument.score(answers, sex=client.sex)
     except InvalidAnswer as error:
         raise ValidationError(str(error)) from error
+    if result.missing and not allow_incomplete:
+        raise IncompleteAnswers(result.missing)
     response = InstrumentResponse(
         client=client,
         instrument=instrument.code,

@@ -24,7 +24,7 @@ from assessments.forms import (
     ParticipantFormSet,
     RiskFlagForm,
 )
-from assessments.instruments import InvalidAnswer, UnknownInstrument, all_instruments, get_instrument
+from assessments.instruments import UnknownInstrument, all_instruments, get_instrument
 from assessments.models import (
     Assessment,
     AssessmentAddendum,
@@ -68,24 +68,23 @@ def instrument_administer(request, client_id, code):
     form = InstrumentForm(request.POST or None, instrument=instrument)
     missing = []
     if request.method == "POST" and form.is_valid():
-        answers = services.without_skipped(instrument, form.answers())
         try:
-            missing = instrument.score(answers, sex=client.sex).missing
-        except InvalidAnswer as error:
-            form.add_error(None, str(error))
+            response = services.instrument_record(
+                client=client, instrument_code=instrument.code, answers=form.answers(), by=request.user,
+                administered_on=form.cleaned_data["administered_on"],
+                allow_incomplete="save_incomplete" in request.POST,
+            )
+        except services.IncompleteAnswers as incomplete:
+            missing = incomplete.missing
+            form.add_error(
+                None,
+                _("Not scored yet: %(count)s question(s) have no answer. Answer them, or save as incomplete.")
+                % {"count": len(missing)},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            if missing and "save_incomplete" not in request.POST:
-                form.add_error(
-                    None,
-                    _("Not scored yet: %(count)s question(s) have no answer. Answer them, or save as incomplete.")
-                    % {"count": len(missing)},
-                )
-            else:
-                response = services.instrument_record(
-                    client=client, instrument_code=instrument.code, answers=answers, by=request.user,
-                    administered_on=form.cleaned_data["administered_on"],
-                )
-                return redirect("assessments:response", response_id=response.pk)
+            return redirect("assessments:response", response_id=response.pk)
     return render(
         request,
         "assessments/administer.html",
