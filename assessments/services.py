@@ -209,26 +209,28 @@ def _sync_items(assessment, client, domains: dict[str, dict]) -> None:
                 row.delete()
 
 
-def assessment_content(assessment) -> dict:
-    """The exact content that is signed, in a canonical order: what the hash covers."""
+def assessment_records(assessment) -> tuple[list, list, list]:
+    """An assessment's domain entries, items and participants, read once for a page or a signature."""
+    return (
+        list(DomainEntry.objects.filter(assessment=assessment)),
+        list(AssessmentItem.objects.filter(assessment=assessment)),
+        list(Participant.objects.filter(assessment=assessment).order_by("id")),
+    )
 
+
+def assessment_content(assessment, records: tuple[list, list, list] | None = None) -> dict:
+    """The exact content that is signed, in a canonical order: what the hash covers."""
+    entries, items, participants = records or assessment_records(assessment)
     return {
         "assessment": str(assessment.pk),
         "client": str(assessment.client_id),
         "occasion": assessment.occasion,
         "assessed_on": assessment.assessed_on.isoformat(),
         "assessor": assessment.assessor_id,
-        "domains": {
-            entry.domain: {"answers": entry.answers, "narrative": entry.narrative}
-            for entry in DomainEntry.objects.filter(assessment=assessment).order_by("domain")
-        },
-        "items": [
-            [item.domain, item.kind, item.position, item.text]
-            for item in AssessmentItem.objects.filter(assessment=assessment).order_by("domain", "kind", "position")
-        ],
+        "domains": {entry.domain: {"answers": entry.answers, "narrative": entry.narrative} for entry in entries},
+        "items": sorted([item.domain, item.kind, item.position, item.text] for item in items),
         "participants": [
-            [person.role, person.name, person.client_consented]
-            for person in Participant.objects.filter(assessment=assessment).order_by("id")
+            [person.role, person.name, person.client_consented] for person in sorted(participants, key=lambda p: p.pk)
         ],
     }
 

@@ -28,8 +28,6 @@ from assessments.instruments import UnknownInstrument, all_instruments, get_inst
 from assessments.models import (
     Assessment,
     AssessmentAddendum,
-    AssessmentItem,
-    DomainEntry,
     InstrumentResponse,
     Participant,
     RiskFlag,
@@ -181,13 +179,14 @@ def assessment_start(request, client_id):
     return render(request, "assessments/assessment_start.html", {"client": client, "form": form})
 
 
-def _assessment_parts(assessment):
-    entries = {entry.domain: entry for entry in DomainEntry.objects.filter(assessment=assessment)}
+def _assessment_parts(records):
+    """The records of an assessment arranged for its pages: entries by domain, item texts by list."""
+    entry_rows, item_rows, participants = records
+    entries = {entry.domain: entry for entry in entry_rows}
     items: dict[tuple[str, str], list[str]] = {}
     kind_to_field = {kind: name for name, kind in services.ITEM_KINDS.items()}
-    for item in AssessmentItem.objects.filter(assessment=assessment).order_by("position"):
+    for item in sorted(item_rows, key=lambda row: row.position):
         items.setdefault((item.domain, kind_to_field[item.kind]), []).append(item.text)
-    participants = list(Participant.objects.filter(assessment=assessment))
     return entries, items, participants
 
 
@@ -197,7 +196,7 @@ def assessment_edit(request, assessment_id):
     assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment (edit)")
     if assessment.is_locked:
         return redirect("assessments:assessment", assessment_id=assessment.pk)
-    entries, items, participants = _assessment_parts(assessment)
+    entries, items, participants = _assessment_parts(services.assessment_records(assessment))
     others = [
         {"role": p.role, "name": p.name, "client_consented": p.client_consented}
         for p in participants if p.role != Participant.Role.CLIENT
@@ -241,7 +240,8 @@ def assessment_edit(request, assessment_id):
 @login_required
 def assessment_detail(request, assessment_id):
     assessment = get_client_record_for_user(request.user, Assessment, assessment_id, summary="assessment")
-    entries, items, participants = _assessment_parts(assessment)
+    records = services.assessment_records(assessment)
+    entries, items, participants = _assessment_parts(records)
     sections = []
     for domain in DOMAINS:
         entry = entries.get(domain.key)
@@ -256,7 +256,7 @@ def assessment_detail(request, assessment_id):
     addenda = AssessmentAddendum.objects.filter(assessment=assessment).select_related("author")
     intact = None
     if assessment.is_locked:
-        intact = services.content_hash(services.assessment_content(assessment)) == assessment.content_hash
+        intact = services.content_hash(services.assessment_content(assessment, records)) == assessment.content_hash
     return render(
         request,
         "assessments/assessment_detail.html",
