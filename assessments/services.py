@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -236,9 +238,6 @@ def assessment_content(assessment, records: tuple[list, list, list] | None = Non
 
 
 def content_hash(content: dict) -> str:
-    import hashlib
-    import json
-
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
