@@ -14,8 +14,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin caseload \
-    && mkdir -p /app /var/lib/caseload \
-    && chown caseload:caseload /var/lib/caseload
+    && mkdir -p /app /var/lib/caseload/files /var/lib/caseload/beat \
+    && chown -R caseload:caseload /var/lib/caseload
 
 WORKDIR /app
 

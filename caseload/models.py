@@ -77,6 +77,11 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("case managers")
     )
+    plan_cosignature_required = models.BooleanField(
+        _("a supervisor co-signs care plans"),
+        default=False,
+        help_text=_("On: a care plan of this team's clients takes effect only when a supervisor has signed it too."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +123,12 @@ class AgencySettings(models.Model):
         blank=True,
         help_text=_('Days between administrations of an instrument, where the agency differs from the '
                     'instrument\'s default, e.g. {"phq9": 30, "auditc": 180}.'),
+    )
+    plan_review_days = models.PositiveSmallIntegerField(
+        _("days until a care plan is reviewed"),
+        default=90,
+        validators=[MinValueValidator(14), MaxValueValidator(366)],
+        help_text=_("A new care plan's review date is this many days after it takes effect."),
     )
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 

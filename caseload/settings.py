@@ -177,6 +177,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded and generated files (care-plan PDFs). Never served from a URL: only through scoped,
+# audited views. In docker-compose this is a volume shared by web and worker.
+MEDIA_ROOT = envstr("MEDIA_ROOT", str(BASE_DIR / "private-files"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
