@@ -54,8 +54,9 @@ class CarePlan(Audited, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="care_plans")
     number = models.PositiveSmallIntegerField(_("version"), default=1)
-    previous = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions",
+        help_text="The version this one was made from at a review.",
     )
     source_assessment = models.ForeignKey(
         "assessments.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="care_plans"
@@ -154,6 +155,18 @@ class CarePlan(Audited, models.Model):
     def lines(self, field_name: str) -> list[str]:
         """A one-per-line field as its lines, without the empty ones."""
         return [line.strip() for line in getattr(self, field_name).splitlines() if line.strip()]
+
+    @property
+    def safety_sections(self) -> list[dict]:
+        """The safety plan's steps in order, each with its label and lines (for pages and the PDF)."""
+        return [
+            {"name": name, "label": self._meta.get_field(name).verbose_name, "lines": self.lines(name)}
+            for name in self.SAFETY_FIELDS
+        ]
+
+    @property
+    def strength_lines(self) -> list[str]:
+        return self.lines("strengths")
 
 
 class Goal(Audited, models.Model):

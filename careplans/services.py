@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -371,6 +372,15 @@ def document_queue(plan: CarePlan) -> PlanDocument:
     document_id = str(document.pk)
     transaction.on_commit(lambda: render_plan_pdf.delay(document_id), robust=True)
     return document
+
+
+def document_file_sha256(document: PlanDocument) -> str:
+    """The SHA-256 of the stored PDF as it is now (the verification page compares it with the one taken at rendering)."""
+    digest = hashlib.sha256()
+    with document.file.open("rb") as stored:
+        for chunk in iter(lambda: stored.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 # --- The review cycle ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 _context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_context", default=None)
 
@@ -64,9 +64,17 @@ class Audited:
         return getattr(self, f"{self.audit_client_field}_id")
 
 
+# Longer values (a signature image) are recorded by size: the record itself keeps them.
+_MAX_RECORDED_CHARS = 2000
+
+
 def _plain(value):
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time, uuid.UUID, decimal.Decimal)):
         return str(value)
+    if isinstance(value, (bytes, memoryview)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, str) and len(value) > _MAX_RECORDED_CHARS:
+        return f"<{len(value)} characters>"
     return value
 
 
@@ -141,9 +149,21 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
     )
 
 
+def _on_delete(sender, instance, **kwargs):
+    """Only drafts lose rows (a goal taken out of a draft plan); what was there is kept in the entry."""
+    record(
+        action="delete",
+        client_id=instance.audit_client_id(),
+        obj=instance,
+        summary=f"{instance._meta.verbose_name}",
+        changes={name: [value, None] for name, value in _snapshot(instance).items()},
+    )
+
+
 def connect_audited_models() -> None:
     from django.apps import apps
 
     for model in apps.get_models():
         if issubclass(model, Audited):
             post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-{model._meta.label}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")

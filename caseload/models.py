@@ -242,6 +242,9 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("Logged in")
         LOGOUT = "logout", _("Logged out")
         LOGIN_FAILED = "login_failed", _("Failed login")
+        SIGN = "sign", _("Signed")
+        HANDOVER = "handover", _("Tablet handed over or taken back")
+        DOWNLOAD = "download", _("Downloaded")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

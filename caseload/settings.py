@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "caseload.middleware.AuditContextMiddleware",
+    "careplans.handover.HandoverMiddleware",
     "caseload.middleware.NoStoreMiddleware",
 ]
 

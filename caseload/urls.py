@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clients/", include("clients.urls")),
     path("assessments/", include("assessments.urls")),
+    path("careplans/", include("careplans.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL_PATH + "favicon.svg")),
     path("", include("caseload.caseload_urls")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import RiskFlag
+from careplans.selectors import plan_in_force
 from caseload import audit
 from caseload.models import Assignment, AuditEvent
 from caseload.selectors import assignable_case_managers
@@ -125,7 +126,10 @@ def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
     contacts = ClientContact.in_display_order(ClientContact.objects.filter(client=client))
     dependants = Dependant.objects.filter(client=client)
-    return render(request, "clients/detail.html", {"client": client, "contacts": contacts, "dependants": dependants})
+    return render(
+        request, "clients/detail.html",
+        {"client": client, "contacts": contacts, "dependants": dependants, "care_plan": plan_in_force(client)},
+    )
 
 
 @login_required

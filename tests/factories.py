@@ -120,3 +120,48 @@ class AssessmentFactory(DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     occasion = "intake"
     assessor = factory.LazyAttribute(lambda assessment: assessment.client.case_manager or UserFactory())
+
+
+class CarePlanFactory(DjangoModelFactory):
+    """A draft care plan version."""
+
+    class Meta:
+        model = "careplans.CarePlan"
+
+    client = factory.SubFactory(ClientFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Getting settled"
+    client_summary = "A place of my own and time with my daughter."
+    strengths = "Loves his daughter\nGood at fixing bikes"
+    created_by = factory.LazyAttribute(lambda plan: plan.client.case_manager or UserFactory())
+    updated_by = factory.SelfAttribute("created_by")
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = "careplans.Goal"
+
+    plan = factory.SubFactory(CarePlanFactory)
+    client = factory.SelfAttribute("plan.client")
+    position = factory.Sequence(lambda n: n)
+    area = "housing"
+    client_words = factory.Sequence(lambda n: f"I want a place of my own ({n})")
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = "careplans.Objective"
+
+    goal = factory.SubFactory(GoalFactory)
+    client = factory.SelfAttribute("goal.client")
+    text = "Apply to two housing associations"
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = "careplans.Action"
+
+    goal = factory.SubFactory(GoalFactory)
+    client = factory.SelfAttribute("goal.client")
+    text = "Go with him to the housing office"
+    who = "case_manager"

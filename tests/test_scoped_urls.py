@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import (
     AssessmentFactory,
+    CarePlanFactory,
     ContactFactory,
+    GoalFactory,
     DependantFactory,
     InstrumentResponseFactory,
     RiskFlagFactory,
@@ -25,6 +27,8 @@ CLIENT_RECORDS = {
     "response_id": lambda client: InstrumentResponseFactory(client=client).pk,
     "flag_id": lambda client: RiskFlagFactory(client=client).pk,
     "assessment_id": lambda client: AssessmentFactory(client=client).pk,
+    "plan_id": lambda client: CarePlanFactory(client=client, status="closed").pk,
+    "goal_id": lambda client: GoalFactory(plan=CarePlanFactory(client=client, status="closed")).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}

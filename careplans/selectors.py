@@ -1,0 +1,9 @@
+"""Reads of care plans for other apps' pages."""
+
+from careplans.models import CarePlan
+
+
+def plan_in_force(client) -> CarePlan | None:
+    """The plan to show on the client's record: the active version, else the one being made."""
+    current = list(CarePlan.objects.filter(client=client).current())
+    return next((plan for plan in current if plan.status == CarePlan.Status.ACTIVE), None) or next(iter(current), None)
