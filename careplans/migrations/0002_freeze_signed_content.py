@@ -139,7 +139,7 @@ SQLITE_TRIGGERS = [
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_CREATE)
+        schema_editor.execute(POSTGRES_CREATE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement)
