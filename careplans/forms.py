@@ -125,8 +125,9 @@ class PasswordForm(forms.Form):
 
 class TabletSignForm(forms.Form):
     printed_name = forms.CharField(label=gettext_lazy("Your name in capitals or as you write it"), max_length=200)
-    signature_svg = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300_000)
-    signature_png = forms.CharField(required=False, widget=forms.HiddenInput, max_length=800_000)
+    # Sizes are checked by careplans.signature_payload, with a message the signer can read.
+    signature_svg = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    signature_png = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class DeclineForm(forms.Form):

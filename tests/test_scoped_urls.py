@@ -13,8 +13,8 @@ from tests.factories import (
     AssessmentFactory,
     CarePlanFactory,
     ContactFactory,
-    GoalFactory,
     DependantFactory,
+    GoalFactory,
     InstrumentResponseFactory,
     RiskFlagFactory,
 )
