@@ -53,20 +53,21 @@ class GoalForm(forms.ModelForm):
         }
 
 
-class ObjectiveForm(forms.ModelForm):
-    class Meta:
-        model = Objective
-        fields = ["text", "target_date"]
-        labels = {"text": gettext_lazy("Measurable objective")}
-        widgets = {"target_date": DateInput()}
+def _optional(model, name: str, **kwargs):
+    """A model field as an optional form field: a row of a goal may be left empty to drop it."""
+    return model._meta.get_field(name).formfield(required=False, **kwargs)
 
 
-class ActionForm(forms.ModelForm):
-    class Meta:
-        model = Action
-        fields = ["text", "who", "who_name", "due_on"]
-        labels = {"text": gettext_lazy("Action or strategy")}
-        widgets = {"due_on": DateInput()}
+class ObjectiveForm(forms.Form):
+    text = _optional(Objective, "text", label=gettext_lazy("Measurable objective"))
+    target_date = _optional(Objective, "target_date", widget=DateInput())
+
+
+class ActionForm(forms.Form):
+    text = _optional(Action, "text", label=gettext_lazy("Action or strategy"))
+    who = _optional(Action, "who")
+    who_name = _optional(Action, "who_name", help_text="")
+    due_on = _optional(Action, "due_on", widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()
@@ -84,7 +85,7 @@ class RowFormSet(forms.BaseFormSet):
     def clean(self):
         for form in self.forms:
             data = getattr(form, "cleaned_data", {})
-            if data and not data.get("text") and any(v for k, v in data.items() if k not in ("text", "DELETE")):
+            if data and not data.get("text") and any(data.values()):
                 form.add_error("text", _("Write the text, or clear the row."))
 
 

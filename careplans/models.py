@@ -8,6 +8,7 @@ SHA-256 covers (careplans.content.plan_content). A goal's progress status is tra
 it moves on while the plan is active, without a new version.
 """
 
+import base64
 import uuid
 
 from django.conf import settings
@@ -323,6 +324,11 @@ class Signature(Audited, models.Model):
         if not self._state.adding:
             raise PlanFrozen("a signature is never changed")
         super().save(*args, **kwargs)
+
+    @property
+    def image_data_uri(self) -> str:
+        """The drawn signature as an image address for pages and the PDF: never a URL of its own."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.image_svg.encode()).decode() if self.image_svg else ""
 
 
 class PlanDocument(models.Model):

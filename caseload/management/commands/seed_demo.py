@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from careplans.demo import seed_care_plans
 from caseload import audit
 from caseload.models import AgencySettings, Assignment, Role, Team, User
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
@@ -90,6 +91,8 @@ class Command(BaseCommand):
                 team.members.add(*case_managers[index :: len(teams)])
             self._former_client(teams[0])
             created = self._clients(clients, case_managers, teams, rng)
+            anna = case_managers[0]
+            seed_care_plans(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE).order_by("client_number")[:6], anna)
             audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
         self.stdout.write(self.style.SUCCESS(f"Demo agency ready: {Client.objects.count()} clients, {len(case_managers)} case managers."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
