@@ -90,6 +90,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_directory(settings, tmp_path_factory):
+    """PDFs made during tests go to a temporary directory, never into the work tree."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "private-files")
+
+
 @pytest.fixture
 def password():
     return TEST_PASSWORD
