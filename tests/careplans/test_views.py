@@ -115,6 +115,17 @@ class TestEditing:
         goal = Goal.objects.get(client_words="A job")
         assert [a.who for a in goal.actions.all()] == ["client"]
 
+    def test_clearing_a_row_drops_it(self, login, case_manager, draft):
+        goal = draft.goals.order_by("position").first()
+        url = reverse("careplans:goal_edit", args=[goal.pk])
+        data = {"version": draft.version, "area": goal.area, "client_words": goal.client_words, "description": "",
+                "objectives-TOTAL_FORMS": "1", "objectives-INITIAL_FORMS": "0", "objectives-0-text": "",
+                "objectives-0-target_date": "", "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0",
+                "actions-0-text": "Call the family counselling service", "actions-0-who": "case_manager",
+                "actions-0-who_name": "", "actions-0-due_on": ""}
+        assert login(case_manager).post(url, data).status_code == 302
+        assert goal.objectives.count() == 0 and goal.actions.count() == 1
+
     def test_a_signed_version_cannot_be_edited(self, login, case_manager, awaiting):
         from careplans import services
         from tests.careplans.conftest import a_signature
@@ -132,6 +143,11 @@ class TestEditing:
 
 
 class TestThePlanPage:
+    def test_opening_a_plan_is_in_the_access_history(self, login, case_manager, draft):
+        login(case_manager).get(reverse("careplans:plan", args=[draft.pk]))
+        entry = AuditEvent.objects.filter(action="view", client_id=draft.client_id).latest("at")
+        assert (entry.actor, entry.summary, entry.object_id) == (case_manager, "care plan", str(draft.pk))
+
     def test_the_safety_plan_comes_first_and_goals_in_the_clients_words(self, login, case_manager, draft):
         page = login(case_manager).get(reverse("careplans:plan", args=[draft.pk])).content.decode()
         assert page.index("Safety plan") < page.index("My goals")
