@@ -263,6 +263,15 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "caseload")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs that must not be lost live in table rows; beat sends again what the broker lost or a killed
+# worker dropped. A run not picked up within the minute expires: the next one does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "careplans-requeue-stale-documents": {
+        "task": "careplans.tasks.requeue_stale_documents",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+}
 
 LOGGING = {
     "version": 1,

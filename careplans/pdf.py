@@ -1,0 +1,89 @@
+"""The PDF of a signed care-plan version, as the client, the signers and an auditor read it.
+
+Rendered by WeasyPrint in the worker (careplans.tasks.render_plan_pdf), never in a request. The
+HTML holds only text escaped by the template and `data:` images (signatures), and WeasyPrint may
+fetch nothing else: no file, no network. The print stylesheet is read from static/css/plan_pdf.css.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import os
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from careplans.content import plan_parts
+from careplans.models import CarePlan, Signature
+
+TEMPLATE = "careplans/plan_pdf.html"
+STYLESHEET = settings.BASE_DIR / "static" / "css" / "plan_pdf.css"
+
+# Tests only: seconds to wait after rendering, before the bytes are handed back, so that a worker
+# test can kill the worker while the document is RENDERING. Unset (or 0) everywhere else.
+TEST_RENDER_DELAY_ENV = "CASELOAD_TEST_RENDER_DELAY"
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    signature: Signature
+    image_src: str  # a data: URL of the drawn signature, or "" (staff sign electronically; a refusal has none)
+
+
+def render_plan_pdf_bytes(plan: CarePlan) -> bytes:
+    """The PDF of one version, in the client's preferred language where the agency has it."""
+    # WeasyPrint takes ~0.75 s to import: only the process that renders pays for it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    language = plan.client.preferred_language
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(TEMPLATE, plan_pdf_context(plan))
+        document = HTML(
+            string=html,
+            base_url=str(STYLESHEET.parent),
+            url_fetcher=URLFetcher(allowed_protocols=["data"]),
+        )
+        content = document.write_pdf(stylesheets=[_stylesheet()])
+    delay = float(os.environ.get(TEST_RENDER_DELAY_ENV) or 0)
+    if delay > 0:
+        time.sleep(delay)
+    return content
+
+
+@functools.cache
+def _stylesheet():
+    """Parsed once per process; a CSS object is only read by each render."""
+    from weasyprint import CSS
+
+    return CSS(filename=str(STYLESHEET))
+
+
+def plan_pdf_context(plan: CarePlan) -> dict:
+    parts = plan_parts(plan)
+    signatures = list(Signature.objects.filter(plan=plan).order_by("signed_at"))
+    return {
+        "agency_name": settings.AGENCY_NAME,
+        "plan": plan,
+        "client": plan.client,
+        "goals": parts.goals,
+        "strengths": plan.lines("strengths"),
+        "safety_sections": [
+            {"name": name, "label": CarePlan._meta.get_field(name).verbose_name, "lines": plan.lines(name)}
+            for name in CarePlan.SAFETY_FIELDS
+        ],
+        "signatures": [SignatureBlock(signature, _image_src(signature)) for signature in signatures],
+    }
+
+
+def _image_src(signature: Signature) -> str:
+    # image_svg was rebuilt from an allowlist when it was signed (careplans.signature_payload).
+    if signature.declined or not signature.image_svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(signature.image_svg.encode("utf-8")).decode("ascii")
