@@ -7,7 +7,6 @@ fetch nothing else: no file, no network. The print stylesheet is read from stati
 
 from __future__ import annotations
 
-import base64
 import functools
 import os
 import time
@@ -73,17 +72,8 @@ def plan_pdf_context(plan: CarePlan) -> dict:
         "plan": plan,
         "client": plan.client,
         "goals": parts.goals,
-        "strengths": plan.lines("strengths"),
-        "safety_sections": [
-            {"name": name, "label": CarePlan._meta.get_field(name).verbose_name, "lines": plan.lines(name)}
-            for name in CarePlan.SAFETY_FIELDS
-        ],
-        "signatures": [SignatureBlock(signature, _image_src(signature)) for signature in signatures],
+        "strengths": plan.strength_lines,
+        "safety_sections": plan.safety_sections,
+        "signatures": [SignatureBlock(signature, "" if signature.declined else signature.image_data_uri)
+                       for signature in signatures],
     }
-
-
-def _image_src(signature: Signature) -> str:
-    # image_svg was rebuilt from an allowlist when it was signed (careplans.signature_payload).
-    if signature.declined or not signature.image_svg:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(signature.image_svg.encode("utf-8")).decode("ascii")

@@ -280,7 +280,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Request lines can carry query strings; the app keeps private data out of URLs, and the
     # server log keeps only errors.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every render at INFO.
+    "loggers": {"django.server": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 STATIC_URL_PATH = "/" + STATIC_URL.lstrip("/")
