@@ -45,7 +45,7 @@ def test_it_applies_a_changed_agency_setting_at_once(login, administrator, case_
     ClientFactory(legal_family_name="Teammate-client", case_manager=teammate)
     assert visible(case_manager) == {"Sørensen"}  # the settings row is now cached
     response = login(administrator).post("/admin/caseload/agencysettings/1/change/", {
-        "case_managers_see_team_clients": "on", "client_number_prefix": "C", "plan_review_days": 90,
+        "case_managers_see_team_clients": "on", "client_number_prefix": "C", "plan_review_days": 90, "late_entry_hours": 72,
     })
     assert response.status_code == 302
     next_request_user = type(case_manager).objects.get(pk=case_manager.pk)

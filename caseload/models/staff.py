@@ -1,3 +1,5 @@
+"""Staff, teams, agency settings, assignments, the audit trail and notices."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -77,6 +79,16 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("case managers")
     )
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("days without contact before a reminder"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
+    no_contact_days_at_risk = models.PositiveSmallIntegerField(
+        _("days without contact before a reminder, for a client with a risk flag"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
     plan_cosignature_required = models.BooleanField(
         _("a supervisor co-signs care plans"),
         default=False,
@@ -129,6 +141,11 @@ class AgencySettings(models.Model):
         default=90,
         validators=[MinValueValidator(14), MaxValueValidator(366)],
         help_text=_("A new care plan's review date is this many days after it takes effect."),
+    )
+    late_entry_hours = models.PositiveSmallIntegerField(
+        _("hours after the contact when a note becomes a late entry"),
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
     )
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 

@@ -1,0 +1,22 @@
+"""The caseload app's models: staff and teams, progress notes, reminders."""
+# isort: skip_file
+# Staff first: the notes import the clients app, which imports Team and AgencySettings from here.
+
+from caseload.models.staff import (
+    AgencySettings,
+    Assignment,
+    AuditEvent,
+    AuditEventQuerySet,
+    Notice,
+    NoticeQuerySet,
+    Role,
+    Team,
+    User,
+)
+from caseload.models.notes import NoteAddendum, NoteGoal, NoteLocked, ProgressNote
+from caseload.models.reminders import DigestDelivery, Reminder
+
+__all__ = [
+    "AgencySettings", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
+    "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
+]
