@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("assessments/", include("assessments.urls")),
     path("careplans/", include("careplans.urls")),
+    path("notes/", include("caseload.note_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL_PATH + "favicon.svg")),
     path("", include("caseload.caseload_urls")),

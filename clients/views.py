@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import RiskFlag
 from careplans.selectors import plan_in_force
 from caseload import audit
-from caseload.models import Assignment, AuditEvent
+from caseload.models import Assignment, AuditEvent, ProgressNote
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
 from clients.forms import ClientForm, ContactForm, DependantForm, RegisterClientForm, SearchForm, StatusChangeForm
@@ -128,7 +128,8 @@ def client_detail(request, client_id):
     dependants = Dependant.objects.filter(client=client)
     return render(
         request, "clients/detail.html",
-        {"client": client, "contacts": contacts, "dependants": dependants, "care_plan": plan_in_force(client)},
+        {"client": client, "contacts": contacts, "dependants": dependants, "care_plan": plan_in_force(client),
+         "last_note": ProgressNote.objects.filter(client=client).select_related("author").first()},
     )
 
 

@@ -165,3 +165,17 @@ class ActionFactory(DjangoModelFactory):
     client = factory.SelfAttribute("goal.client")
     text = "Go with him to the housing office"
     who = "case_manager"
+
+
+class ProgressNoteFactory(DjangoModelFactory):
+    """A draft note of a home visit; pass status="signed" for a signed one."""
+
+    class Meta:
+        model = "caseload.ProgressNote"
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.LazyAttribute(lambda note: note.client.case_manager or UserFactory())
+    contact_type = "home_visit"
+    data = "Met at home. Flat tidy; he had slept better."
+    assessment = "Mood lifting; no thoughts of self-harm today."
+    plan = "Call the housing office together on Monday."

@@ -16,6 +16,7 @@ from tests.factories import (
     DependantFactory,
     GoalFactory,
     InstrumentResponseFactory,
+    ProgressNoteFactory,
     RiskFlagFactory,
 )
 
@@ -28,6 +29,7 @@ CLIENT_RECORDS = {
     "flag_id": lambda client: RiskFlagFactory(client=client).pk,
     "assessment_id": lambda client: AssessmentFactory(client=client).pk,
     "plan_id": lambda client: CarePlanFactory(client=client, status="closed").pk,
+    "note_id": lambda client: ProgressNoteFactory(client=client).pk,
     "goal_id": lambda client: GoalFactory(plan=CarePlanFactory(client=client, status="closed")).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.

@@ -1,6 +1,7 @@
 // Saves a draft form a few seconds after the last keystroke, so nothing typed is lost if the
 // laptop sleeps or the connection drops. The server answers with the draft's new version, which
 // goes back into the form; a save over someone else's is refused (409) and autosaving stops.
+// A new record answers with its address too, and later saves go there.
 (function () {
   "use strict";
   var DELAY = 4000;
@@ -31,6 +32,11 @@
         inflight = null;
         if (result.status === 200) {
           if (version) { version.value = result.body.version; }
+          // The first save of a new record makes it: from then on the form saves to the record's own page.
+          if (result.body.url && result.body.url !== window.location.pathname) {
+            form.action = result.body.url;
+            window.history.replaceState(null, "", result.body.url);
+          }
           say(status.dataset.saved + " " + result.body.saved_at);
         } else if (result.status === 409) {
           stopped = true;
