@@ -1,13 +1,14 @@
 """Agency-scale benchmark: seed 100 case managers and 5,000 clients in PostgreSQL, then time the pages.
 
-    python bench/run.py [--requests 50] [--warmup 5] [--keep-db] [--check]
+    python bench/run.py [--requests 50] [--warmup 5] [--pdf-renders 10] [--keep-db] [--check]
 
 Uses DATABASE_URL (PostgreSQL only), or postgres://postgres@127.0.0.1:5432/caseload_bench when it is
 unset. The database is dropped and created again for a clean run, so its name must contain "bench".
 Every page is requested in-process with Django's test client, round-robin so that all pages see the
 same database state; the time is the server's own (bench.middleware.ServerTimingMiddleware). The
-number of queries comes from one more request per page under CaptureQueriesContext. Results are
-printed as a table and written to bench/results/latest.json.
+number of queries comes from one more request per page under CaptureQueriesContext. The care plan's
+PDF, which the worker renders, is timed against a one-line WeasyPrint document. Results are printed as
+a table and written to bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+MEDIA = ROOT / "bench" / "results" / "media"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/caseload_bench"
 
 # Every page must answer within this many times the floor, and faster than the Django admin list.
@@ -40,11 +42,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first (default 5)")
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--managers", type=int, default=100)
+    parser.add_argument("--pdf-renders", type=int, default=10, help="timed renders of each PDF (at least 10; default 10)")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database as it is: no drop, no seed")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses its target")
     args = parser.parse_args()
     if args.requests < 30:
         parser.error("--requests must be at least 30 for a stable median")
+    if args.pdf_renders < 10:
+        parser.error("--pdf-renders must be at least 10")
     return args
 
 
@@ -87,6 +92,8 @@ def setup_django(url: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    # The PDF the bench renders is stored as a finished document (the verify page hashes it): not among real files.
+    os.environ["MEDIA_ROOT"] = str(MEDIA)
     import django
 
     django.setup()
@@ -102,9 +109,11 @@ class Page:
     status: int = 200
     expect: str = ""  # text the response must contain, so an error page is never timed as a success
     before: tuple[str, str, dict] | None = None  # a request made once, untimed, before the first timing
+    smaller: str = ""  # the same page for a smaller record: its number of queries must be the same
     times: list[float] = field(default_factory=list)
     sql_times: list[float] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
+    smaller_queries: list[str] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -240,8 +249,322 @@ def seed_assessments(client, *, seed: int = 2026) -> int:
     return len(assessments)
 
 
-def build_pages(manager, client, family_name, supervisor) -> list[Page]:
+# Care plans: what a case manager writes with a client. Each goal is (area, the client's words, what it
+# means in practice, objectives as (text, days to the target), actions as (text, who, name, days)).
+PLAN_GOALS = [
+    ("housing", "I want a flat of my own where I feel safe",
+     "Move from the hostel into a tenancy of their own, near their sister, before the winter.",
+     [("Apply to two housing associations", 30), ("View at least one flat and decide on it", 120)],
+     [("Fill in the housing applications together", "case_manager", "", 14),
+      ("Gather proof of income, ID and the hostel letter", "client", "", 21),
+      ("Support letter to the housing office", "provider", "Dr. Holm, GP", 30)]),
+    ("mental_health", "I want to get through the day without the panic taking over",
+     "Fewer panic attacks, and knowing what to do when one starts.",
+     [("Use the breathing exercise at the first sign of panic, four days a week", 30),
+      ("Panic attacks down from daily to twice a week (own diary)", 90)],
+     [("Practise the breathing exercise every evening", "client", "", 7),
+      ("Refer to the anxiety group at the community clinic", "case_manager", "", 14),
+      ("Go through the panic diary at every visit", "case_manager", "", 30)]),
+    ("medication", "I want to take my tablets without forgetting",
+     "Take the prescribed medication every day and talk to the doctor about side effects instead of stopping.",
+     [("Use the weekly pill organiser every day for a month", 30), ("Medication review with the psychiatrist", 60)],
+     [("Fill the pill organiser with the pharmacy on Mondays", "provider", "Apoteket Nørrebro", 7),
+      ("Phone reminder at 8 each morning", "client", "", 3),
+      ("Book and attend the medication review", "case_manager", "", 45)]),
+    ("work", "I want to get back to work, a few hours to begin with",
+     "Start with volunteering two mornings a week, then look at paid work.",
+     [("Visit two volunteering places", 45), ("Volunteer two mornings a week for a month", 120)],
+     [("Meet the employment adviser together", "case_manager", "", 21),
+      ("Write a short CV with the job centre", "provider", "Job centre, Anne Kjær", 30)]),
+    ("relationships", "I want to see my children every week",
+     "Regular, planned contact with the children, agreed with their father.",
+     [("Agree a weekly contact day with the children's father", 30), ("Contact every week for two months", 90)],
+     [("Family meeting with the children's father", "case_manager", "", 21),
+      ("Plan one activity for each visit", "client", "", 30),
+      ("Ask the family counsellor for support at handovers", "family", "Mette, sister", 30)]),
+    ("money", "I want my debts under control so the letters stop",
+     "A budget, and a repayment plan with the creditors.",
+     [("A written monthly budget", 21), ("A repayment plan agreed with every creditor", 90)],
+     [("Open the letters together once a week", "case_manager", "", 7),
+      ("Appointment with the debt counselling service", "provider", "Gældsrådgivningen", 30)]),
+    ("substance_use", "I want to drink less, so I remember my weekends",
+     "No more than two drinking days a week, with support from the alcohol service.",
+     [("Drink diary for four weeks", 28), ("Two or fewer drinking days a week for a month", 90)],
+     [("First appointment at the alcohol service", "provider", "Alkoholbehandlingen", 14),
+      ("Keep the drink diary on the phone", "client", "", 7),
+      ("Talk through the diary at each visit", "case_manager", "", 28)]),
+    ("daily_living", "I want to cook proper meals again",
+     "Cook a hot meal at least four days a week and shop with a list.",
+     [("Shop once a week with a list", 21), ("Cook a hot meal four days a week", 60)],
+     [("Shop together the first two weeks", "case_manager", "", 14),
+      ("Join the cooking group at the activity centre", "client", "", 30)]),
+]
+PLAN_SAFETY = {
+    "warning_signs": (
+        "Not sleeping for two nights\nStaying in bed and not answering the phone\n"
+        "Thinking that everyone would be better off without me"
+    ),
+    "coping_strategies": (
+        "Go for a walk by the lakes\nListen to the playlist on my phone\nTake a cold shower\nWrite in my notebook"
+    ),
+    "distractions": "My sister Mette's flat\nThe library café\nThe Tuesday walking group",
+    "help_contacts": "Mette (sister) 20 45 67 89\nAli (friend) 31 22 44 10",
+    "professional_contacts": (
+        "Case manager: {case_manager}, 33 12 40 00 (weekdays 8–16)\nGP: Dr. Holm, 35 36 37 38\n"
+        "Psychiatric emergency: 38 64 00 00 (day and night)\nEmergency: 112"
+    ),
+    "safe_environment": (
+        "Mette keeps the spare tablets at her flat\nThe pharmacy hands out one week's medication at a time"
+    ),
+    "reasons_for_living": "My children\nMy cat, Luna\nSeeing the sea in summer",
+}
+PLAN_STRENGTHS = (
+    "Keeps in touch with their sister\nGood at drawing\nCame to every appointment this year\n"
+    "Knows when they are getting unwell"
+)
+PLAN_SUMMARY = "A home of my own, my children visiting on Sundays, and a job where people know my name."
+DEVICE = (
+    "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def _pad_signature():
+    """A signature as the pad posts it (one path per curve segment, as signature_pad's toSVG writes), cleaned."""
+    import base64
+    import math
+    import random
+
+    from PIL import Image, ImageDraw
+
+    from careplans.signature_payload import clean_signature
+
+    rng = random.Random(7)
+    width, height, ratio = 600, 200, 2
+    paths, strokes = [], []
+    for stroke in range(3):
+        points = []
+        x = 40 + stroke * 180
+        for step in range(35):
+            x += 4.4 + rng.random() * 1.2
+            y = 100 + 45 * math.sin(step / 2.5 + stroke) + rng.random() * 4
+            points.append((x, y))
+        strokes.append(points)
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            paths.append(
+                f'<path d="M {x0:.3f},{y0:.3f} C {x0 + 0.7:.3f},{y0 + 0.4:.3f} {x1 - 0.7:.3f},{y1 - 0.4:.3f} '
+                f'{x1:.3f},{y1:.3f}" stroke-width="{1.8 + rng.random() * 2.5:.3f}" stroke="black" fill="none" '
+                'stroke-linecap="round"></path>'
+            )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(paths)}</svg>'
+    )
+    image = Image.new("RGBA", (width * ratio, height * ratio), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for points in strokes:
+        draw.line([(x * ratio, y * ratio) for x, y in points], fill="black", width=5, joint="curve")
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    return clean_signature(svg, "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii"))
+
+
+@dataclass
+class _Version:
+    plan: object
+    goals: list = field(default_factory=list)  # (Goal, [Objective], [Action])
+
+
+def _plan_goals(version, picks, start, rng, *, case_manager_id, tracked: bool, reword: str = ""):
+    """The version's goals from PLAN_GOALS by (index, lineage to keep or None); `reword` is added to the first."""
+    from datetime import timedelta
+
+    from careplans.models import Action, Goal, Objective
+
+    plan = version.plan
+    for position, (goal_index, lineage) in enumerate(picks):
+        area, words, description, objectives, actions = PLAN_GOALS[goal_index]
+        goal = Goal(
+            plan=plan, client_id=plan.client_id, position=position, area=area, client_words=words,
+            description=description + (reword if position == 0 else ""),
+        )
+        if lineage is not None:
+            goal.lineage = lineage
+        if tracked:
+            goal.status = rng.choice(["not_started", "in_progress", "in_progress", "achieved"])
+            if goal.status != "not_started":
+                goal.status_changed_at = plan.created_at + timedelta(days=rng.randint(10, 40))
+                goal.status_changed_by_id = case_manager_id
+        version.goals.append((
+            goal,
+            [Objective(goal=goal, client_id=plan.client_id, position=n, text=text, target_date=start + timedelta(days=days))
+             for n, (text, days) in enumerate(objectives)],
+            [Action(goal=goal, client_id=plan.client_id, position=n, text=text, who=who, who_name=name,
+                    due_on=start + timedelta(days=days))
+             for n, (text, who, name, days) in enumerate(actions[: rng.choice((2, 3))])],
+        ))
+
+
+def seed_care_plans(client, manager, *, seed: int = 2026) -> dict:
+    """Signed, active care plans for every open client of `manager` and half of the agency's other open clients.
+
+    Each has 3–5 goals (2 objectives and 2–3 actions each), a filled safety plan, and the client's (drawn on
+    the pad) and the case manager's signatures. Some had a version before (superseded); some have a review
+    under way (a draft of the next version with the same goals, one reworded, one replaced). The benchmark's
+    client has five versions: three superseded, the active one (5 goals) and a draft from its review; another
+    client of the same case manager a smaller plan (3 goals, a draft of version 2), to count the pages'
+    queries at a second size. Bulk inserts: the plans go in unfrozen with the SHA-256 of their content
+    (careplans.content.plan_content over the rows about to be inserted), their goals, objectives and actions
+    after them (the database refuses those on a frozen plan), then one UPDATE freezes the signed versions,
+    and the signatures follow.
+    """
+    import random
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from assessments.models import Assessment
+    from assessments.services import content_hash
+    from careplans.content import PlanParts, plan_content, plan_parts
+    from careplans.models import Action, CarePlan, Goal, Objective, Signature
+    from careplans.services import MEANINGS
+    from clients.models import Client
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    drawn = _pad_signature()
+    assessments = dict(
+        Assessment.objects.filter(status="completed").order_by("assessed_on").values_list("client_id", "pk")
+    )
+    if CarePlan.objects.filter(client=client).exists():
+        raise SystemExit(f"{client.client_number} has care plans from seed_demo already: bench/run.py cannot give it its own.")
+    # Clients that seed_demo gave a demo plan keep theirs.
+    clients = list(
+        Client.objects.open().filter(case_manager__isnull=False).exclude(care_plans__isnull=False)
+        .select_related("case_manager").order_by("client_number")
+    )
+    small = next(each for each in clients if each.case_manager_id == manager.pk and each.pk != client.pk)
+    versions: list[_Version] = []
+    for each in clients:
+        if each.pk == client.pk:
+            history, goal_count, active_age = ["superseded", "superseded", "superseded", "active", "draft"], 5, 85
+        elif each.pk == small.pk:
+            history, goal_count, active_age = ["active", "draft"], 3, 60
+        elif each.case_manager_id == manager.pk or rng.random() < 0.5:
+            draw = rng.random()
+            history = ["superseded", "active"] if draw < 0.15 else ["active", "draft"] if draw < 0.3 else ["active"]
+            goal_count, active_age = rng.randint(3, 5), rng.randint(20, 300)
+        else:
+            continue
+        case_manager = each.case_manager
+        signed_count = sum(1 for status in history if status != "draft")
+        picks = [(index, None) for index in rng.sample(range(len(PLAN_GOALS)), goal_count)]
+        previous = None
+        for number, status in enumerate(history, start=1):
+            if status == "draft":
+                created = now - timedelta(hours=2)
+            else:
+                created = now - timedelta(days=active_age + 2 + 90 * (signed_count - number))
+            plan = CarePlan(
+                client_id=each.pk, number=number, previous=previous, status=status,
+                source_assessment_id=assessments.get(each.pk),
+                title="My plan" if number == 1 else f"My plan after review {number - 1}",
+                client_summary=PLAN_SUMMARY, strengths=PLAN_STRENGTHS,
+                **{name: text.format(case_manager=case_manager.display_name) for name, text in PLAN_SAFETY.items()},
+                created_by_id=case_manager.pk, created_at=created, updated_by_id=case_manager.pk,
+            )
+            if status != "draft":
+                plan.sent_for_signatures_at = created + timedelta(days=2)  # frozen an hour later (below)
+                plan.required_signers = [
+                    {"role": "client", "name": each.full_name, "user": None, "contact": None},
+                    {"role": "case_manager", "name": case_manager.display_name, "user": case_manager.pk, "contact": None},
+                ]
+                plan.effective_on = (created + timedelta(days=2)).date()
+                plan.review_on = plan.effective_on + timedelta(days=90)
+                if previous is not None:
+                    previous.ended_at = plan.sent_for_signatures_at + timedelta(hours=1)
+            version = _Version(plan)
+            if previous is not None:
+                # A review: the same goals (same lineage), the first reworded, the last replaced by a new one.
+                unused = [index for index in range(len(PLAN_GOALS)) if index not in {index for index, _l in picks}]
+                kept = [(index, goal.lineage) for (index, _l), (goal, _o, _a) in zip(picks, versions[-1].goals, strict=True)]
+                picks = [*kept[:-1], (rng.choice(unused), None)]
+                plan.warning_signs += "\nCancelling visits"
+            reword = f" Agreed again at review {number - 1}." if previous is not None else ""
+            _plan_goals(version, picks, created.date(), rng, case_manager_id=case_manager.pk,
+                        tracked=status == "active", reword=reword)
+            if status != "draft":
+                for goal, objectives, actions in version.goals:
+                    goal._prefetched_objects_cache = {"objectives": objectives, "actions": actions}
+                plan.content_hash = content_hash(plan_content(PlanParts(plan, [goal for goal, _o, _a in version.goals])))
+            versions.append(version)
+            previous = plan
+
+    with transaction.atomic():  # one commit
+        CarePlan.objects.bulk_create([v.plan for v in versions], batch_size=1000)
+        Goal.objects.bulk_create([goal for v in versions for goal, _o, _a in v.goals], batch_size=2000)
+        Objective.objects.bulk_create([o for v in versions for _g, os_, _a in v.goals for o in os_], batch_size=5000)
+        Action.objects.bulk_create([a for v in versions for _g, _o, as_ in v.goals for a in as_], batch_size=5000)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE careplans_careplan SET frozen_at = sent_for_signatures_at + interval '1 hour' WHERE id = ANY(%s)",
+                [[v.plan.pk for v in versions if v.plan.status != "draft"]],
+            )
+        signatures = []
+        for plan in (v.plan for v in versions if v.plan.status != "draft"):
+            signed_at = plan.sent_for_signatures_at + timedelta(hours=1)
+            signatures += [
+                Signature(
+                    plan=plan, client_id=plan.client_id, role="client", printed_name=plan.required_signers[0]["name"],
+                    meaning=str(MEANINGS["client"]), signed_at=signed_at, device=DEVICE, witnessed_by_id=plan.created_by_id,
+                    content_hash=plan.content_hash, image_svg=drawn.svg, image_png=drawn.png,
+                ),
+                Signature(
+                    plan=plan, client_id=plan.client_id, role="case_manager", signer_user_id=plan.created_by_id,
+                    printed_name=plan.required_signers[1]["name"], meaning=str(MEANINGS["case_manager"]),
+                    signed_at=signed_at + timedelta(minutes=3), device=DEVICE, witnessed_by_id=plan.created_by_id,
+                    content_hash=plan.content_hash,
+                ),
+            ]
+        Signature.objects.bulk_create(signatures, batch_size=2000)
+    # The hash taken here must be the one the app computes from the stored rows (the verify page says so too).
+    active = CarePlan.objects.get(client=client, status="active")
+    if plan_parts(active).hash != active.content_hash:
+        raise SystemExit("Seeded care plan: the stored content does not match its SHA-256 (bench/run.py is out of date).")
+    return {
+        "plans": len(versions),
+        "clients": len({v.plan.client_id for v in versions}),
+        "drafts": sum(1 for v in versions if v.plan.status == "draft"),
+        "goals": sum(len(v.goals) for v in versions),
+        "objectives": sum(len(o) for v in versions for _g, o, _a in v.goals),
+        "actions": sum(len(a) for v in versions for _g, _o, a in v.goals),
+        "signatures": len(signatures),
+    }
+
+
+def care_plan_subjects(client, manager):
+    """The benchmark client's active plan and the draft of its review; the smaller plan of another client of theirs."""
+    from django.db.models import Count
+
+    from careplans.models import CarePlan
+
+    plans = CarePlan.objects.select_related("client")
+    try:
+        active, draft = plans.get(client=client, status="active"), plans.get(client=client, status="draft")
+    except CarePlan.DoesNotExist:
+        raise SystemExit("The database has no care plans seeded by bench/run.py: run it once without --keep-db.") from None
+    small_draft = (
+        plans.filter(client__case_manager=manager, status="draft", number=2).exclude(client=client)
+        .annotate(goal_count=Count("goals")).order_by("goal_count", "client__client_number").first()
+    )
+    small_active = plans.get(client=small_draft.client, status="active")
+    return active, draft, small_active, small_draft
+
+
+def build_pages(manager, client, family_name, supervisor, plans) -> list[Page]:
     search = {"q": family_name}
+    active, draft, small_active, small_draft = plans
     return [
         Page("floor (1 query, no template)", manager.username, "/bench/floor/"),
         Page("admin client list", "admin", "/admin/clients/client/", expect="client_number"),
@@ -264,6 +587,26 @@ def build_pages(manager, client, family_name, supervisor) -> list[Page]:
         Page(
             "assessment list", manager.username, f"/assessments/clients/{client.pk}/assessments/",
             expect="Completed and signed",
+        ),
+        Page(
+            "care plan", manager.username, f"/careplans/{active.pk}/", expect="Verify the signed content",
+            smaller=f"/careplans/{small_active.pk}/",
+        ),
+        Page(
+            "care plan versions", manager.username, f"/careplans/clients/{client.pk}/",
+            expect=f"Continue version {draft.number}", smaller=f"/careplans/clients/{small_draft.client_id}/",
+        ),
+        Page(
+            "care plan draft: edit", manager.username, f"/careplans/{draft.pk}/edit/", expect="Add a goal",
+            smaller=f"/careplans/{small_draft.pk}/edit/",
+        ),
+        Page(
+            "care plan verify", manager.username, f"/careplans/{active.pk}/verify/", expect="Intact.",
+            smaller=f"/careplans/{small_active.pk}/verify/",
+        ),
+        Page(
+            "care plan compare", manager.username, f"/careplans/{draft.pk}/compare/",
+            expect=f"Version {active.number} beside version {draft.number}", smaller=f"/careplans/{small_draft.pk}/compare/",
         ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
         Page(
@@ -322,6 +665,81 @@ def measure(pages: list[Page], *, requests: int, warmup: int) -> None:
         with CaptureQueriesContext(connection) as captured:
             request(clients[page.name], page)
         page.queries = [query["sql"] for query in captured.captured_queries]
+        if page.smaller:
+            smaller = Page(page.name, page.username, page.smaller)
+            request(clients[page.name], smaller)  # once first, as the page itself was warmed up
+            with CaptureQueriesContext(connection) as captured:
+                request(clients[page.name], smaller)
+            page.smaller_queries = [query["sql"] for query in captured.captured_queries]
+
+
+@dataclass
+class PdfTiming:
+    name: str
+    times: list[float] = field(default_factory=list)
+    queries: int = 0
+    size: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p90(self) -> float:
+        return statistics.quantiles(self.times, n=10)[-1]
+
+
+def measure_pdf(plan, *, renders: int) -> tuple[PdfTiming, PdfTiming] | None:
+    """Time the PDF of `plan` and a one-line WeasyPrint document, alternately, after one warm-up of each.
+
+    The render runs in the worker, not in a request, so it is compared with the least WeasyPrint can do
+    rather than with the floor. The PDF is then stored as the plan's finished document, as the worker
+    would, so that the verify page hashes a real file. None when careplans.pdf is not there.
+    """
+    try:
+        from careplans.pdf import render_plan_pdf_bytes
+    except ImportError:
+        return None
+    import hashlib
+
+    import weasyprint
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from careplans.models import PlanDocument
+    from careplans.tasks import document_file_name
+
+    goals = plan.goals.count()
+    signed = plan.signatures.count()
+    document = PdfTiming(f"care plan PDF ({goals} goals, {signed} signatures)")
+    one_line = PdfTiming("one-line document")
+    jobs = [
+        (document, lambda: render_plan_pdf_bytes(plan)),
+        (one_line, lambda: weasyprint.HTML(string="<p>Hello</p>").write_pdf()),
+    ]
+    for timing, job in jobs:
+        timing.size = len(job())
+    for _ in range(renders):
+        for timing, job in jobs:
+            started = time.perf_counter()
+            job()
+            timing.times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        content = render_plan_pdf_bytes(plan)
+    document.queries = len(captured)
+
+    row, _created = PlanDocument.objects.get_or_create(plan=plan, defaults={"client_id": plan.client_id})
+    name = document_file_name(plan)
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(content))
+    row.file.name, row.status, row.size = name, PlanDocument.Status.READY, len(content)
+    row.sha256 = hashlib.sha256(content).hexdigest()
+    row.attempts, row.started_at, row.finished_at = 1, timezone.now(), timezone.now()
+    row.save()
+    return one_line, document
 
 
 def main() -> int:
@@ -338,7 +756,7 @@ def main() -> int:
     from clients.models import Client
 
     call_command("migrate", verbosity=0)
-    seed_seconds = None
+    seed_seconds = plan_seconds = plan_rows = None
     if not args.keep_db:
         started = time.perf_counter()
         call_command("seed_demo", clients=args.clients, managers=args.managers, stdout=io.StringIO())
@@ -350,16 +768,30 @@ def main() -> int:
         started = time.perf_counter()
         assessments = seed_assessments(choose_subjects()[1])
         print(f"Seeded {assessments} assessments in {time.perf_counter() - started:.1f} s.")
+        started = time.perf_counter()
+        manager, client = choose_subjects()[:2]
+        plan_rows = seed_care_plans(client, manager)
+        plan_seconds = time.perf_counter() - started
+        print(
+            f"Seeded {plan_rows['plans']} care plans ({plan_rows['drafts']} drafts) of {plan_rows['clients']} clients: "
+            f"{plan_rows['goals']} goals, {plan_rows['objectives']} objectives, {plan_rows['actions']} actions, "
+            f"{plan_rows['signatures']} signatures in {plan_seconds:.1f} s."
+        )
         # A live database has planner statistics (autovacuum keeps them); a freshly loaded one not yet.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
     manager, client, family_name, matches, supervisor = choose_subjects()
-    pages = build_pages(manager, client, family_name, supervisor)
+    plans = care_plan_subjects(client, manager)
+    pages = build_pages(manager, client, family_name, supervisor, plans)
     print(
         f"Case manager {manager.username}: {manager.open_clients} open clients. Detail of {client.client_number}; "
         f"search {family_name!r} ({matches} of their clients). Supervisor {supervisor.username}."
     )
+    print(f"Rendering the PDF of {client.client_number}'s care plan version {plans[0].number}, {args.pdf_renders} times …")
+    pdf = measure_pdf(plans[0], renders=args.pdf_renders)
+    if pdf is None:
+        print("No careplans/pdf.py yet: the PDF is not measured.")
     print(f"Timing {args.requests} requests per page after {args.warmup} warm-up requests (DEBUG={settings.DEBUG}) …")
     load_before = os.getloadavg()[0]
     measure(pages, requests=args.requests, warmup=args.warmup)
@@ -387,6 +819,24 @@ def main() -> int:
             f"{page.name:<{width}}  {page.median:>9.2f}  {ratio:>7.2f}  {len(page.queries):>7}  "
             f"{page.sql_median:>15.2f}  {verdict}"
         )
+    if pdf:
+        one_line, document = pdf
+        print()
+        print(f"{'PDF render (in the worker)':<{width}}  {'median ms':>9}  {'x 1-line':>7}  {'queries':>7}  {'size KB':>15}")
+        print(f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 7}  {'-' * 15}")
+        for timing in (one_line, document):
+            print(
+                f"{timing.name:<{width}}  {timing.median:>9.2f}  {timing.median / one_line.median:>7.2f}  "
+                f"{timing.queries:>7}  {timing.size / 1024:>15.1f}"
+            )
+    # The care plan pages again for another client's smaller plan: a query that depends on the record shows here.
+    differ = [page for page in pages if page.smaller and len(page.smaller_queries) != len(page.queries)]
+    second = [page for page in pages if page.smaller]
+    if second:
+        print()
+        print("Queries of the care plan pages for a smaller plan (3 goals, 2 versions) → this plan (5 goals, 5 versions):")
+        print("  " + ", ".join(f"{page.name} {len(page.smaller_queries)} → {len(page.queries)}" for page in second) + ".")
+        print("  The same on every page." if not differ else f"  NOT THE SAME: {', '.join(page.name for page in differ)}.")
     missed = [page.name for page, _ratio, misses in rows if misses]
     print()
     print("All pages within target." if not missed else f"Missed the target: {', '.join(missed)}.")
@@ -403,6 +853,8 @@ def main() -> int:
                 "clients": Client.objects.count(),
                 "case_managers": args.managers,
                 "seed_seconds": round(seed_seconds, 2) if seed_seconds is not None else None,
+                "care_plan_seed_seconds": round(plan_seconds, 2) if plan_seconds is not None else None,
+                "care_plan_rows": plan_rows,
                 "requests_per_page": args.requests,
                 "warmup_per_page": args.warmup,
                 "load_average": [round(load_before, 2), round(load_after, 2)],
@@ -421,16 +873,36 @@ def main() -> int:
                         "queries": len(page.queries),
                         "sql": page.queries,
                         "missed": misses,
+                        **(
+                            {
+                                "smaller_path": page.smaller,
+                                "smaller_queries": len(page.smaller_queries),
+                                "smaller_sql": page.smaller_queries,
+                            }
+                            if page.smaller else {}
+                        ),
                     }
                     for page, ratio, misses in rows
                 ],
+                "pdf": None if pdf is None else {
+                    "renders": args.pdf_renders,
+                    "plan": str(plans[0].pk),
+                    "one_line_median_ms": round(pdf[0].median, 3),
+                    "one_line_p90_ms": round(pdf[0].p90, 3),
+                    "plan_median_ms": round(pdf[1].median, 3),
+                    "plan_p90_ms": round(pdf[1].p90, 3),
+                    "ratio_to_one_line": round(pdf[1].median / pdf[0].median, 2),
+                    "plan_queries": pdf[1].queries,
+                    "plan_bytes": pdf[1].size,
+                    "one_line_bytes": pdf[0].size,
+                },
             },
             indent=2,
             ensure_ascii=False,
         )
     )
     print(f"Written to {RESULTS.relative_to(ROOT)}.")
-    return 1 if args.check and missed else 0
+    return 1 if args.check and (missed or differ) else 0
 
 
 if __name__ == "__main__":
