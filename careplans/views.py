@@ -35,7 +35,7 @@ from clients.services import ConcurrentEditError
 
 
 def _plan(request, plan_id, summary: str) -> CarePlan:
-    return get_client_record_for_user(request.user, CarePlan, plan_id, summary=summary)
+    return get_client_record_for_user(request.user, CarePlan, plan_id, summary=summary, related=("created_by",))
 
 
 def _goal(request, goal_id, summary: str) -> Goal:
@@ -65,6 +65,8 @@ def _frozen_redirect(request, plan):
 def planning_context(client) -> dict:
     """What is shown beside the plan while it is made: the advance statement and the people around."""
     contacts = ClientContact.in_display_order(ClientContact.objects.filter(client=client, is_active=True))
+    for contact in contacts:
+        contact.client = client  # may_be_involved asks whether the client is a minor
     return {"contacts": contacts}
 
 
@@ -121,7 +123,7 @@ def plan_start(request, client_id):
 def plan_detail(request, plan_id):
     plan = _plan(request, plan_id, "care plan")
     parts = plan_parts(plan)
-    signatures = list(Signature.objects.filter(plan=plan).select_related("signer_user"))
+    signatures = list(Signature.objects.filter(plan=plan).defer("image_png"))
     pending = services.pending_signers(plan, signatures) if plan.status == CarePlan.Status.AWAITING else []
     pending = _labelled(pending)
     document = PlanDocument.objects.filter(plan=plan).first()

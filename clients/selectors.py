@@ -47,10 +47,17 @@ def get_client_for_user(user, client_id, *, summary: str = "client record") -> C
     return _attach_risk_flags(client)
 
 
-def get_client_record_for_user(user, model, pk, *, summary: str = ""):
-    """A record that belongs to a client (a contact, a dependant …), scoped like its client."""
+def get_client_record_for_user(user, model, pk, *, summary: str = "", related: tuple[str, ...] = ()):
+    """A record that belongs to a client (a contact, a dependant …), scoped like its client.
+
+    `related` names more foreign keys to read in the same query (the page shows them).
+    """
     try:
-        record = model.objects.visible_to(user).select_related("client", "client__case_manager", "client__team").get(pk=pk)
+        record = (
+            model.objects.visible_to(user)
+            .select_related("client", "client__case_manager", "client__team", *related)
+            .get(pk=pk)
+        )
     except (model.DoesNotExist, ValueError):
         raise Http404("No such record") from None
     audit.audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name))

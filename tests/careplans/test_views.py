@@ -9,7 +9,7 @@ from careplans.handover import SESSION_KEY
 from careplans.models import CarePlan, Goal, PlanDocument, Signature
 from caseload.models import AuditEvent
 from tests.careplans.conftest import SIGNATURE_SVG, bypassing_triggers, make_draft, sign_all
-from tests.factories import AssessmentFactory, RiskFlagFactory
+from tests.factories import AssessmentFactory, ContactFactory, RiskFlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +349,8 @@ class TestQueryCounts:
         browser.get(reverse("clients:detail", args=[client_a.pk]))  # settings and team ids are cached from here on
         counts = []
         for goals in (2, 8):
+            # More goals, and more people around the client (some without consent to involvement).
+            ContactFactory.create_batch(goals // 2, client=client_a, consents_to_involvement=False)
             CarePlan.objects.filter(client=client_a).update(status="closed")
             plan = make_draft(client_a, case_manager, goals=goals)
             from django.db import connection
