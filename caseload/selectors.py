@@ -1,7 +1,11 @@
 """Reads for the caseload app: who can take a case, what a caseload holds."""
 
+from datetime import timedelta
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from caseload.models import Role, Team, User
 
@@ -29,29 +33,94 @@ def supervised_teams(user) -> QuerySet[Team]:
     ).order_by("name")
 
 
-def caseload_page(user, *, query: str, page_number, per_page: int) -> tuple[Page, dict[str, int]]:
-    """A page of the clients `user` carries (open cases, searchable) and the counts by status.
+def caseload_today(user, *, query: str, page_number, per_page: int, today=None) -> tuple[Page, dict[str, int]]:
+    """My caseload, most urgent first: who needs me today.
 
-    Most caseloads fit on one page: then the rows are counted here instead of asking the database a
-    second time. A longer caseload, or a search, counts in one aggregate query.
+    Each client carries the last contact, whether a risk flag is open, and how many reminders are
+    overdue or due today; the order is risk, then overdue, then due, then longest without contact.
+    The counts at the top are over the whole caseload (from the rows themselves when it fits on one
+    page). The page's due items are read by `attach_due_items` in one query.
     """
+    from assessments.models import RiskFlag
+    from caseload.models import ProgressNote, Reminder
     from clients.models import Client
 
-    mine = Client.objects.filter(case_manager=user).open()
-    rows = mine.search(query).order_by("legal_family_name", "legal_given_name", "id")
+    today = today or timezone.localdate()
+    last_contact = (
+        ProgressNote.objects.filter(client_id=OuterRef("pk"), contact_type__in=ProgressNote.CLIENT_CONTACT_TYPES)
+        .order_by("-contact_at").values("contact_at")[:1]
+    )
+    open_reminders = Reminder.objects.filter(client_id=OuterRef("pk"), status=Reminder.Status.OPEN).filter(
+        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
+    )
+
+    def reminder_count(**due):
+        return Coalesce(Subquery(
+            open_reminders.filter(**due).order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
+        ), 0)
+
+    mine = Client.objects.filter(case_manager=user).open().annotate(
+        last_contact_at=Subquery(last_contact),
+        at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
+        overdue=reminder_count(due_on__lt=today),
+        due_today=reminder_count(due_on=today),
+        drafts=Coalesce(Subquery(
+            ProgressNote.objects.filter(client_id=OuterRef("pk"), author=user, status=ProgressNote.Status.DRAFT)
+            .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
+        ), 0),
+    )
+    rows = mine.search(query).order_by(
+        F("at_risk").desc(), F("overdue").desc(), F("due_today").desc(),
+        F("last_contact_at").asc(nulls_first=True), "legal_family_name", "legal_given_name", "id",
+    )
     if not query and str(page_number or "1") == "1":
+        # Most caseloads fit on one page: then count the rows here instead of asking a second time.
         first = list(rows[: per_page + 1])
         if len(first) <= per_page:
-            counts = {
-                "active": sum(client.status == Client.Status.ACTIVE for client in first),
-                "referred": sum(client.status == Client.Status.REFERRED for client in first),
-            }
-            return Paginator(first, per_page).page(1), counts
+            return Paginator(first, per_page).page(1), _caseload_counts(first)
     counts = mine.aggregate(
         active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
         referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
+        at_risk=Count("pk", filter=Q(at_risk=True)),
+        overdue=Sum("overdue"),
+        due_today=Sum("due_today"),
     )
+    counts["overdue"], counts["due_today"] = counts["overdue"] or 0, counts["due_today"] or 0
     paginator = Paginator(rows, per_page)
     if not query:
         paginator.count = counts["active"] + counts["referred"]  # already counted: spare a second COUNT
     return paginator.get_page(page_number), counts
+
+
+def _caseload_counts(clients) -> dict[str, int]:
+    from clients.models import Client
+
+    return {
+        "active": sum(client.status == Client.Status.ACTIVE for client in clients),
+        "referred": sum(client.status == Client.Status.REFERRED for client in clients),
+        "at_risk": sum(client.at_risk for client in clients),
+        "overdue": sum(client.overdue for client in clients),
+        "due_today": sum(client.due_today for client in clients),
+    }
+
+
+def attach_due_items(clients, *, today=None) -> None:
+    """Set `due_items` (open reminders due within two weeks) on each client of a page, in one query."""
+    from caseload.models import Reminder
+
+    today = today or timezone.localdate()
+    clients = list(clients)
+    ids = [client.pk for client in clients]
+    items: dict = {}
+    if ids:
+        reminders = Reminder.objects.filter(
+            client_id__in=ids, status=Reminder.Status.OPEN, due_on__lte=today + timedelta(days=14)
+        ).filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)).order_by("due_on")
+        for reminder in reminders:
+            reminder.overdue = reminder.due_on < today
+            items.setdefault(reminder.client_id, []).append(reminder)
+    for client in clients:
+        client.due_items = items.get(client.pk, [])
+        client.days_since_contact = (
+            (today - timezone.localdate(client.last_contact_at)).days if client.last_contact_at else None
+        )

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods
 from caseload import audit
 from caseload.forms import AssignForm
 from caseload.models import Notice
-from caseload.selectors import assignable_case_managers, caseload_page, supervised_teams
+from caseload.selectors import assignable_case_managers, attach_due_items, caseload_today, supervised_teams
 from caseload.services import client_assign
-from clients.selectors import get_client_for_user, mark_clients_at_risk
+from clients.selectors import get_client_for_user
 from clients.views import remembered_search
 
 CASELOAD_SEARCH_KEY = "caseload_search"
@@ -22,13 +22,13 @@ PAGE_SIZE = 50  # a full caseload on one page
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request):
-    """My caseload: the clients I carry, searchable."""
+    """My caseload: who needs me today — my clients, most urgent first, with what is due; searchable."""
     form = remembered_search(request, CASELOAD_SEARCH_KEY)
     if request.method == "POST" and form.is_valid():
         return redirect("caseload:home")
     query = request.session.get(CASELOAD_SEARCH_KEY, "")
-    page, counts = caseload_page(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
-    mark_clients_at_risk(page.object_list)
+    page, counts = caseload_today(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
+    attach_due_items(page.object_list)
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
     notices = list(Notice.objects.filter(recipient=request.user).unread()[:20])

@@ -7,7 +7,7 @@ def test_it_lists_my_open_clients_with_counts(login, case_manager, teammate, cli
     ClientFactory(legal_family_name="Teammates", case_manager=teammate)
     response = login(case_manager).get("/")
     page = response.content.decode()
-    assert response.context["counts"] == {"active": 1, "referred": 1}
+    assert response.context["counts"] == {"active": 1, "referred": 1, "at_risk": 0, "overdue": 0, "due_today": 0}
     assert "Sørensen" in page and "Newreferral" in page
     assert "Formerclient" not in page and "Teammates" not in page
 
@@ -42,8 +42,43 @@ def test_it_counts_and_pages_a_caseload_longer_than_a_page(login, case_manager):
                       status="referred" if number % 10 == 0 else "active")
     browser = login(case_manager)
     first = browser.get("/")
-    assert first.context["counts"] == {"active": 47, "referred": 6}
+    assert first.context["counts"] == {"active": 47, "referred": 6, "at_risk": 0, "overdue": 0, "due_today": 0}
     assert first.context["page"].paginator.count == PAGE_SIZE + 3
     second = browser.get("/?page=2")
-    assert second.context["counts"] == {"active": 47, "referred": 6}
+    assert second.context["counts"] == {"active": 47, "referred": 6, "at_risk": 0, "overdue": 0, "due_today": 0}
     assert "Family052" in second.content.decode() and "Family000" not in second.content.decode()
+
+
+def test_it_puts_who_needs_me_today_first(login, case_manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caseload.models import Reminder
+    from tests.factories import ProgressNoteFactory, RiskFlagFactory
+
+    today = timezone.localdate()
+    seen_yesterday = ClientFactory(legal_family_name="Seenyesterday", case_manager=case_manager)
+    ProgressNoteFactory(client=seen_yesterday, author=case_manager, contact_at=timezone.now() - timedelta(days=1))
+    seen_long_ago = ClientFactory(legal_family_name="Seenlongago", case_manager=case_manager)
+    ProgressNoteFactory(client=seen_long_ago, author=case_manager, contact_at=timezone.now() - timedelta(days=40),
+                        status="signed")
+    overdue = ClientFactory(legal_family_name="Overduereview", case_manager=case_manager)
+    Reminder.objects.create(key="plan_review:x:1", kind="plan_review", client=overdue, assignee=case_manager,
+                            title="Care plan review", due_on=today - timedelta(days=3))
+    snoozed = ClientFactory(legal_family_name="Snoozed", case_manager=case_manager)
+    Reminder.objects.create(key="reassessment:y:1", kind="reassessment", client=snoozed, assignee=case_manager,
+                            title="PHQ-9", due_on=today - timedelta(days=3), snoozed_until=today + timedelta(days=2))
+    at_risk = ClientFactory(legal_family_name="Atrisk", case_manager=case_manager)
+    RiskFlagFactory(client=at_risk)
+    response = login(case_manager).get("/")
+    order = [client.legal_family_name for client in response.context["page"].object_list]
+    # Risk first, then overdue work; then the longest without contact (never seen counts as longest).
+    assert order[:2] == ["Atrisk", "Overduereview"]
+    assert order.index("Snoozed") < order.index("Seenlongago") < order.index("Seenyesterday")
+    assert response.context["counts"] == {"active": 5, "referred": 0, "at_risk": 1, "overdue": 1, "due_today": 0}
+    page = response.content.decode()
+    assert "Care plan review · " in page and "due-overdue" in page
+    assert "1 day ago" in page and "40 days ago" in page and "No contact yet" in page
+    assert "1 unsigned note" in page  # the draft from yesterday
+    assert f'/notes/clients/{seen_yesterday.pk}/new/' in page  # one click to record a visit
