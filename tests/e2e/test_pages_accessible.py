@@ -14,8 +14,11 @@ from playwright.sync_api import expect
 
 from assessments.instruments import get_instrument
 from assessments.models import InstrumentResponse
+from careplans import services
+from careplans.models import CarePlan
 from caseload.models import Assignment, AuditEvent
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+from tests.careplans.conftest import make_draft, sign_all
 
 pytestmark = pytest.mark.browser
 
@@ -169,12 +172,39 @@ def agency(supervisor, case_manager, teammate, team_north):
     return SimpleNamespace(anna=anna, helle=helle, mikkel=mikkel)
 
 
+@pytest.fixture
+def care_plans(agency):
+    """Mikkel's plan in force (version 1, signed by him, his sister Louise and Anna, with its PDF) and the
+    draft of version 2 that its review started; Camilla's first plan, waiting for signatures.
+
+    Made through the services (so with audit entries) and only for the care plan pages: the other pages
+    and their screenshots stay as the agency fixture made them.
+    """
+    anna, mikkel = agency.anna, agency.mikkel
+    in_force = make_draft(mikkel, anna)
+    in_force = sign_all(services.plan_send_for_signatures(plan=in_force, by=anna, expected_version=in_force.version), anna)
+    review = services.plan_review_start(plan=in_force, by=anna)
+    goal = review.goals.get(position=0)
+    services.goal_save(
+        plan=review, by=anna, expected_version=review.version, goal=goal,
+        values={"area": goal.area, "client_words": "Emma every other weekend, and on Wednesday afternoons",
+                "description": goal.description},
+        objectives=list(goal.objectives.values("text", "target_date")),
+        actions=list(goal.actions.values("text", "who", "who_name", "due_on")),
+    )
+    camilla = make_draft(Client.objects.get(client_number="C001002"), anna, goals=1)
+    awaiting = services.plan_send_for_signatures(plan=camilla, by=anna, expected_version=camilla.version)
+    assert (in_force.status, CarePlan.objects.get(pk=review.pk).status) == (CarePlan.Status.ACTIVE, CarePlan.Status.DRAFT)
+    return {"plan": in_force.pk, "draft": review.pk, "awaiting": awaiting.pk}
+
+
 @dataclass(frozen=True)
 class MainPage:
     signed_in_as: str | None
     path: str
     heading: str
     screenshot: str | None = None
+    care_plans: bool = False  # the path names {plan}, {draft} or {awaiting} of the care_plans fixture
 
 
 MAIN_PAGES = {
@@ -199,6 +229,16 @@ MAIN_PAGES = {
         "anna", "/assessments/clients/{mikkel}/instruments/phq9/history/", "Patient Health Questionnaire-9: history",
         screenshot="instrument-history",
     ),
+    "care plans": MainPage("anna", "/careplans/clients/{mikkel}/", "Care plans", care_plans=True),
+    "care plan start": MainPage("anna", "/careplans/clients/{mikkel}/new/", "Start a care plan"),
+    "care plan": MainPage("anna", "/careplans/{plan}/", "Care plan, version 1", care_plans=True),
+    "care plan edit": MainPage("anna", "/careplans/{draft}/edit/", "Care plan, version 2", care_plans=True),
+    "care plan goal": MainPage("anna", "/careplans/{draft}/goals/new/", "Add a goal", care_plans=True),
+    "care plan sign": MainPage(
+        "anna", "/careplans/{awaiting}/sign/", "Sign care plan version 1 as Case manager", care_plans=True
+    ),
+    "care plan verify": MainPage("anna", "/careplans/{plan}/verify/", "Verify care plan version 1", care_plans=True),
+    "care plan compare": MainPage("anna", "/careplans/{draft}/compare/", "Version 1 beside version 2", care_plans=True),
 }
 
 
@@ -213,7 +253,9 @@ def test_it_is_accessible_and_fits_the_screen(
     if main_page.signed_in_as:
         signed_in(page, getattr(agency, main_page.signed_in_as))
 
-    response = page.goto(main_page.path.format(mikkel=agency.mikkel.pk))
+    ids = {"mikkel": agency.mikkel.pk, **(request.getfixturevalue("care_plans") if main_page.care_plans else {})}
+
+    response = page.goto(main_page.path.format(**ids))
 
     assert response.status == 200
     expect(page.get_by_role("heading", name=main_page.heading).first).to_be_visible()
