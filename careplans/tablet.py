@@ -6,6 +6,8 @@ staff member who handed it over takes it back with their password (a form on the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,9 +29,16 @@ TABLET_DEVICE = "tablet handed to the signer"
 
 
 def client_language(client) -> str:
-    """The client's preferred language where the interface has it, else the staff member's."""
-    available = {code for code, _name in settings.LANGUAGES}
-    return client.preferred_language if client.preferred_language in available else translation.get_language()
+    """The client's preferred language where the product has a translation into it, else the staff member's.
+
+    A language is offered only when its catalogue exists (locale/<code>/LC_MESSAGES/django.mo): a page
+    that says lang="da" while its words are English would be read out wrongly by a screen reader.
+    """
+    code = client.preferred_language
+    available = {language for language, _name in settings.LANGUAGES}
+    if code in available and any((Path(path) / code / "LC_MESSAGES" / "django.mo").exists() for path in settings.LOCALE_PATHS):
+        return code
+    return translation.get_language()
 
 
 @login_required
