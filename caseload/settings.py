@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -263,6 +264,10 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "caseload")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders, in agency time (CELERY_TIMEZONE): the sweep at 05:30, the digests at 06:30, and until
+# noon a retry of digests that failed or lost their worker. REMINDERS_EVERY_SECONDS runs all three
+# every few seconds instead: for the worker test only.
+REMINDERS_EVERY_SECONDS = envint("REMINDERS_EVERY_SECONDS", "0")
 # Jobs that must not be lost live in table rows; beat sends again what the broker lost or a killed
 # worker dropped. A run not picked up within the minute expires: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
@@ -270,6 +275,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "careplans.tasks.requeue_stale_documents",
         "schedule": 60,
         "options": {"expires": 55},
+    },
+    "caseload-reminder-sweep": {
+        "task": "caseload.reminder_tasks.daily_sweep",
+        "schedule": REMINDERS_EVERY_SECONDS or crontab(hour=5, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "caseload-reminder-digests": {
+        "task": "caseload.reminder_tasks.send_digests",
+        "schedule": REMINDERS_EVERY_SECONDS or crontab(hour=6, minute=30),
+        "options": {"expires": 5 * 3600},
+    },
+    "caseload-reminder-digest-retries": {
+        "task": "caseload.reminder_tasks.retry_digests",
+        "schedule": REMINDERS_EVERY_SECONDS or crontab(hour="6-11", minute="*/15"),
+        "options": {"expires": 14 * 60},
     },
 }
 

@@ -46,3 +46,6 @@ def notify_assignment(self, assignment_id: int) -> bool:
         assignment.notified_at = timezone.now()
         assignment.save(update_fields=["notified_at"])
     return True
+
+
+from caseload import reminder_tasks  # noqa: E402, F401  (autodiscovery reads caseload.tasks only)
