@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseload import views
+from caseload import reminder_views, views
 
 app_name = "caseload"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("clients/<uuid:client_id>/assign/", views.assign, name="assign"),
     path("notices/<int:notice_id>/read/", views.notice_read, name="notice_read"),
+    path("tasks/", reminder_views.task_list, name="tasks"),
+    path("tasks/<int:reminder_id>/done/", reminder_views.reminder_done, name="reminder_done"),
+    path("tasks/<int:reminder_id>/snooze/", reminder_views.reminder_snooze_view, name="reminder_snooze"),
+    path("tasks/<int:reminder_id>/dismiss/", reminder_views.reminder_dismiss_view, name="reminder_dismiss"),
 ]

@@ -179,3 +179,19 @@ class ProgressNoteFactory(DjangoModelFactory):
     data = "Met at home. Flat tidy; he had slept better."
     assessment = "Mood lifting; no thoughts of self-harm today."
     plan = "Call the housing office together on Monday."
+
+
+class ReminderFactory(DjangoModelFactory):
+    """An open follow-up for the client's case manager, due today."""
+
+    class Meta:
+        model = "caseload.Reminder"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "follow_up"
+    assignee = factory.LazyAttribute(lambda reminder: reminder.client.case_manager)
+    subject_type = "clients.Client"
+    subject_id = factory.LazyAttribute(lambda reminder: str(reminder.client.pk))
+    title = "Call about the housing application"
+    due_on = factory.LazyFunction(date.today)
+    key = factory.LazyAttributeSequence(lambda reminder, n: f"{reminder.kind}:test-{n}:{reminder.due_on.isoformat()}")

@@ -17,6 +17,7 @@ from tests.factories import (
     GoalFactory,
     InstrumentResponseFactory,
     ProgressNoteFactory,
+    ReminderFactory,
     RiskFlagFactory,
 )
 
@@ -31,6 +32,7 @@ CLIENT_RECORDS = {
     "plan_id": lambda client: CarePlanFactory(client=client, status="closed").pk,
     "note_id": lambda client: ProgressNoteFactory(client=client).pk,
     "goal_id": lambda client: GoalFactory(plan=CarePlanFactory(client=client, status="closed")).pk,
+    "reminder_id": lambda client: ReminderFactory(client=client).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}
