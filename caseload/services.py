@@ -21,6 +21,7 @@ def client_assign(*, client, case_manager, by, reason: str, team: Team | None = 
     The history keeps who carried the case, from when to when, who moved it and why. Both case
     managers are told by a task queued once the transaction has committed.
     """
+    from caseload.reminders import reminders_follow_case
     from caseload.tasks import notify_assignment
     from clients.models import Client
 
@@ -41,5 +42,6 @@ def client_assign(*, client, case_manager, by, reason: str, team: Team | None = 
     locked.version += 1
     locked.save()
     client.case_manager, client.team, client.version = case_manager, team, locked.version
+    reminders_follow_case([locked.pk])  # the case's reminders move to the new case manager now
     transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
     return assignment

@@ -5,7 +5,7 @@ def test_it_lets_an_administrator_manage_teams(login, administrator, case_manage
     browser = login(administrator)
     response = browser.post(
         "/admin/caseload/team/add/",
-        {"name": "Assertive Outreach", "target_ratio": 20, "supervisors": [supervisor.pk], "members": [case_manager.pk]},
+        {"name": "Assertive Outreach", "target_ratio": 20, "no_contact_days": 7, "no_contact_days_at_risk": 3, "supervisors": [supervisor.pk], "members": [case_manager.pk]},
     )
     assert response.status_code == 302
     team = Team.objects.get(name="Assertive Outreach")

@@ -68,3 +68,16 @@ def test_it_does_not_let_a_case_manager_reassign(login, case_manager, teammate, 
     assert response.status_code == 403
     client_a.refresh_from_db()
     assert client_a.case_manager == case_manager
+
+
+def test_the_cases_reminders_move_with_it(supervisor, case_manager, teammate, client_a):
+    from django.utils import timezone
+
+    from caseload.models import Reminder
+    from caseload.reminders import reminder_add
+    from caseload.services import client_assign
+
+    reminder_add(kind="plan_review", client=client_a, due_on=timezone.localdate(), title="Care plan review")
+    assert Reminder.objects.get().assignee == case_manager
+    client_assign(client=client_a, case_manager=teammate, by=supervisor, reason="Anna's caseload is over target")
+    assert Reminder.objects.get().assignee == teammate
