@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from careplans.demo import seed_care_plans
 from caseload import audit
-from caseload.models import AgencySettings, Assignment, Role, Team, User
+from caseload.models import AgencySettings, Assignment, ProgressNote, Role, Team, User
+from caseload.reminders import sweep
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
 DEMO_PASSWORD = "caseload-demo-2026"
@@ -66,6 +67,18 @@ ADVANCE = [
 ]
 
 
+CONTACTS = [
+    ("home_visit", "Met at home. The flat was tidy; he had been shopping.", "Mood steady, sleeping better. No risk indicators.",
+     "Housing application together next week."),
+    ("phone", "Called to check in after the GP appointment.", "Sounded calm; taking medication as prescribed.",
+     "Home visit on Thursday."),
+    ("video", "Video call; she showed me the new job advert.", "Motivated, some anxiety about the interview.",
+     "Practise the interview at the next visit."),
+    ("office", "Came to the office with his sister.", "Engaged; asked good questions about the care plan.",
+     "Book the psychiatrist review."),
+]
+
+
 class Command(BaseCommand):
     help = "Create a demo agency (teams, staff, clients with the people around them). Safe to run twice."
 
@@ -93,7 +106,10 @@ class Command(BaseCommand):
             created = self._clients(clients, case_managers, teams, rng)
             anna = case_managers[0]
             seed_care_plans(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE).order_by("client_number")[:6], anna)
+            self._contacts(anna, rng)
             audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
+        made = sweep()
+        self.stdout.write(f"Reminders made by the daily sweep: {made}.")
         self.stdout.write(self.style.SUCCESS(f"Demo agency ready: {Client.objects.count()} clients, {len(case_managers)} case managers."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  admin             administrator")
@@ -101,6 +117,31 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<17} supervisor")
         for username, *_ in CASE_MANAGERS[:3]:
             self.stdout.write(f"  {username:<17} case manager")
+
+    def _contacts(self, case_manager: User, rng: random.Random) -> None:
+        """Signed notes of past contacts for most of one case manager's clients, and one unfinished draft."""
+        if ProgressNote.objects.filter(author=case_manager).exists():
+            return
+        now = timezone.now()
+        clients = list(Client.objects.filter(case_manager=case_manager).open().order_by("client_number"))
+        notes = []
+        for index, client in enumerate(clients):
+            if index % 5 == 4:
+                continue  # some clients have not been seen yet
+            for visit in range(rng.randint(1, 4)):
+                when = now - timedelta(days=rng.randint(1, 40) + visit * 7, hours=rng.randint(0, 6))
+                kind, data, assessment, plan = rng.choice(CONTACTS)
+                notes.append(ProgressNote(
+                    client=client, author=case_manager, contact_at=when, duration_minutes=rng.choice([20, 30, 45, 60]),
+                    contact_type=kind, data=data, assessment=assessment, plan=plan, status=ProgressNote.Status.SIGNED,
+                    signed_at=when + timedelta(hours=2), signed_name=case_manager.display_name,
+                    signed_role=str(case_manager.get_role_display()), updated_by=case_manager,
+                ))
+        if clients:
+            kind, data, assessment, plan = CONTACTS[0]
+            notes.append(ProgressNote(client=clients[0], author=case_manager, contact_at=now - timedelta(hours=30),
+                                      contact_type=kind, data=data, updated_by=case_manager))
+        ProgressNote.objects.bulk_create(notes)
 
     def _former_client(self, team: Team) -> None:
         """A client discharged two years ago: registering him again shows the duplicate warning."""
