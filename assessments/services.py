@@ -23,6 +23,7 @@ from assessments.models import (
     Participant,
     RiskFlag,
 )
+from caseload.acuity import acuity_refresh
 from caseload.models import Notice, Team
 from clients.services import ConcurrentEditError
 
@@ -77,6 +78,7 @@ def instrument_record(
     response.save()
     for finding in result.risk_findings:
         risk_flag_raise(client=client, kind=RiskFlag.Kind.SUICIDE, reason=finding, by=by, source_response=response)
+    acuity_refresh(client.pk)
     return response
 
 
@@ -94,6 +96,7 @@ def risk_flag_raise(*, client, kind: str, reason: str, by, source_response: Inst
         [Notice(recipient=supervisor, client=client, text=text[:300], link=link) for supervisor in team_supervisors(client)]
     )
     transaction.on_commit(lambda: notify_risk_flag.delay(str(flag.pk)))
+    acuity_refresh(client.pk)
     return flag
 
 
@@ -112,6 +115,7 @@ def risk_flag_clear(*, flag: RiskFlag, by, reason: str) -> RiskFlag:
         raise ValidationError({"clear_reason": _("Say why the risk no longer applies.")})
     locked.cleared_by, locked.cleared_at, locked.clear_reason = by, timezone.now(), reason.strip()
     locked.save()
+    acuity_refresh(locked.client_id)
     return locked
 
 

@@ -52,6 +52,15 @@ def _team_ids(user, membership) -> list[int]:
     return ids
 
 
+class Acuity(models.TextChoices):
+    """How much of a case manager's time a client needs now, lowest first."""
+
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    CRISIS = "crisis", _("Crisis")
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for client data.
@@ -171,6 +180,12 @@ class Client(Audited, models.Model):
         related_name="caseload",
         verbose_name=_("case manager"),
     )
+
+    # How heavy the case is (caseload.acuity): derived from risk flags and the latest scores, unless the
+    # case manager has set it with a reason (caseload.models.AcuityRating). Kept here so that a
+    # dashboard counts levels with one GROUP BY instead of re-deriving them for 5,000 clients.
+    acuity = models.CharField(_("acuity"), max_length=10, choices=Acuity.choices, default=Acuity.LOW, editable=False)
+    acuity_derived = models.CharField(max_length=10, choices=Acuity.choices, default=Acuity.LOW, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -3,6 +3,7 @@
 # Staff first: the notes import the clients app, which imports Team and AgencySettings from here.
 
 from caseload.models.staff import (
+    AcuityRating,
     AgencySettings,
     Assignment,
     AuditEvent,
@@ -11,12 +12,13 @@ from caseload.models.staff import (
     NoticeQuerySet,
     Role,
     Team,
+    TeamSnapshot,
     User,
 )
 from caseload.models.notes import NoteAddendum, NoteGoal, NoteLocked, ProgressNote
 from caseload.models.reminders import DigestDelivery, Reminder
 
 __all__ = [
-    "AgencySettings", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
+    "AcuityRating", "AgencySettings", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
     "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
 ]

@@ -120,6 +120,10 @@ class Team(models.Model):
             cache.set(cls.MEMBERSHIP_VERSION_KEY, int(timezone.now().timestamp()), timeout=None)
 
 
+def default_acuity_weights() -> dict:
+    return {"low": 1.0, "moderate": 1.5, "high": 2.0, "crisis": 3.0}
+
+
 class AgencySettings(models.Model):
     """The agency's settings: one row, created on first use."""
 
@@ -147,6 +151,12 @@ class AgencySettings(models.Model):
         default=72,
         validators=[MinValueValidator(1), MaxValueValidator(720)],
     )
+    acuity_weights = models.JSONField(
+        _("acuity weights"),
+        default=default_acuity_weights,
+        help_text=_('How many clients of ordinary need a client at each level counts as, e.g. '
+                    '{"low": 1, "moderate": 1.5, "high": 2, "crisis": 3}.'),
+    )
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 
     CACHE_KEY = "agency-settings"
@@ -168,6 +178,14 @@ class AgencySettings(models.Model):
     def clean(self):
         from assessments.instruments import UnknownInstrument, get_instrument
 
+        weights = self.acuity_weights
+        levels = set(default_acuity_weights())
+        if not isinstance(weights, dict) or set(weights) != levels or not all(
+            isinstance(value, (int, float)) and 0 < value <= 10 for value in weights.values()
+        ):
+            raise ValidationError({"acuity_weights": _(
+                "Give a weight between 0 and 10 for each of low, moderate, high and crisis."
+            )})
         if not isinstance(self.reassessment_days, dict):
             raise ValidationError({"reassessment_days": _("Give instrument codes and numbers of days.")})
         for code, days in self.reassessment_days.items():
@@ -336,3 +354,50 @@ class Notice(Audited, models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AcuityRating(Audited, models.Model):
+    """A case manager's own judgement of a client's acuity, with the reason; it holds until withdrawn."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="acuity_ratings")
+    level = models.CharField(_("acuity"), max_length=10, choices=[
+        ("low", _("Low")), ("moderate", _("Moderate")), ("high", _("High")), ("crisis", _("Crisis")),
+    ])
+    reason = models.CharField(_("why"), max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-set_at"]
+        constraints = [models.UniqueConstraint(fields=["client"], condition=models.Q(withdrawn_at__isnull=True),
+                                               name="one_acuity_rating_in_force_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.reason}"
+
+
+class TeamSnapshot(models.Model):
+    """A team's load on the first of a month, taken by a beat task: the trend chart reads these."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="snapshots")
+    month = models.DateField(help_text="The first day of the month.")
+    case_managers = models.PositiveSmallIntegerField(default=0)
+    fte = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
+    active_clients = models.PositiveIntegerField(default=0)
+    weighted_load = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "month"]
+        constraints = [models.UniqueConstraint(fields=["team", "month"], name="one_snapshot_per_team_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.month:%Y-%m}"
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Active clients per full-time case manager."""
+        return (Decimal(self.active_clients) / self.fte).quantize(Decimal("0.1")) if self.fte else None

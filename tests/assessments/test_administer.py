@@ -108,7 +108,8 @@ def test_it_uses_the_agencys_reassessment_interval(login, administrator, case_ma
         "client_number_prefix": "C", "reassessment_days": '{"phq9": 3}'})
     assert "phq9: give a number of days between 7 and 730." in refused.content.decode()
     saved = browser.post("/admin/caseload/agencysettings/1/change/", {
-        "client_number_prefix": "C", "reassessment_days": '{"phq9": 14}', "plan_review_days": 90, "late_entry_hours": 72})
+        "client_number_prefix": "C", "reassessment_days": '{"phq9": 14}', "plan_review_days": 90, "late_entry_hours": 72,
+        "acuity_weights": '{"low": 1, "moderate": 1.5, "high": 2, "crisis": 3}'})
     assert saved.status_code == 302
     manager = login(case_manager)
     post_instrument(manager, client_a, "phq9", {**PHQ9_16, "9": 0, "8": 2})

@@ -46,6 +46,7 @@ def test_it_applies_a_changed_agency_setting_at_once(login, administrator, case_
     assert visible(case_manager) == {"Sørensen"}  # the settings row is now cached
     response = login(administrator).post("/admin/caseload/agencysettings/1/change/", {
         "case_managers_see_team_clients": "on", "client_number_prefix": "C", "plan_review_days": 90, "late_entry_hours": 72,
+        "acuity_weights": '{"low": 1, "moderate": 1.5, "high": 2, "crisis": 3}',
     })
     assert response.status_code == 302
     next_request_user = type(case_manager).objects.get(pk=case_manager.pk)
