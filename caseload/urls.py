@@ -16,6 +16,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("careplans/", include("careplans.urls")),
     path("notes/", include("caseload.note_urls")),
+    path("supervision/", include("caseload.supervision_urls")),
+    path("supervision/", include("caseload.reassignment_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL_PATH + "favicon.svg")),
     path("", include("caseload.caseload_urls")),

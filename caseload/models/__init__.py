@@ -11,6 +11,7 @@ from caseload.models.staff import (
     Notice,
     NoticeQuerySet,
     Role,
+    SupervisionReport,
     Team,
     TeamSnapshot,
     User,
@@ -19,6 +20,6 @@ from caseload.models.notes import NoteAddendum, NoteGoal, NoteLocked, ProgressNo
 from caseload.models.reminders import DigestDelivery, Reminder
 
 __all__ = [
-    "AcuityRating", "AgencySettings", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
+    "AcuityRating", "AgencySettings", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
     "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
 ]

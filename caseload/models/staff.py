@@ -1,5 +1,6 @@
 """Staff, teams, agency settings, assignments, the audit trail and notices."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -401,3 +402,32 @@ class TeamSnapshot(models.Model):
     def ratio(self) -> Decimal | None:
         """Active clients per full-time case manager."""
         return (Decimal(self.active_clients) / self.fte).quantize(Decimal("0.1")) if self.fte else None
+
+
+class SupervisionReport(models.Model):
+    """The dashboard as a PDF, rendered by a worker: a status row first, the file when it is made."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    MAX_ATTEMPTS = 5
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="supervision/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+
+    def __str__(self) -> str:
+        return f"Supervision report {self.queued_at:%Y-%m-%d %H:%M}: {self.status}"

@@ -1,0 +1,7 @@
+"""The supervisor's dashboard, its charts and exports."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "supervision"
+
+urlpatterns: list = []
