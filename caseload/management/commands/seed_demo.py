@@ -14,7 +14,16 @@ from django.utils import timezone
 
 from careplans.demo import seed_care_plans
 from caseload import audit
-from caseload.models import AgencySettings, Assignment, ProgressNote, Role, Team, User
+from caseload.models import (
+    AcuityRating,
+    AgencySettings,
+    Assignment,
+    ProgressNote,
+    Role,
+    Team,
+    TeamSnapshot,
+    User,
+)
 from caseload.reminders import sweep
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
@@ -67,6 +76,13 @@ ADVANCE = [
 ]
 
 
+ACUITY_REASONS = {
+    "moderate": ["Housing insecure; weekly contact needed", "Medication changed last month", "Lost his job"],
+    "high": ["Recently discharged from hospital", "Eviction notice; daily contact this month",
+             "Stopped medication; early warning signs"],
+    "crisis": ["Crisis team involved this week", "Recent self-harm; seen every day"],
+}
+
 CONTACTS = [
     ("home_visit", "Met at home. The flat was tidy; he had been shopping.", "Mood steady, sleeping better. No risk indicators.",
      "Housing application together next week."),
@@ -107,6 +123,8 @@ class Command(BaseCommand):
             anna = case_managers[0]
             seed_care_plans(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE).order_by("client_number")[:6], anna)
             self._contacts(anna, rng)
+            self._acuity(admin, rng)
+            self._snapshots(teams, rng)
             audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
         made = sweep()
         self.stdout.write(f"Reminders made by the daily sweep: {made}.")
@@ -142,6 +160,42 @@ class Command(BaseCommand):
             notes.append(ProgressNote(client=clients[0], author=case_manager, contact_at=now - timedelta(hours=30),
                                       contact_type=kind, data=data, updated_by=case_manager))
         ProgressNote.objects.bulk_create(notes)
+
+    def _acuity(self, admin: User, rng: random.Random) -> None:
+        """Case managers' judgements of how heavy their cases are, so that loads differ as they do in life."""
+        if AcuityRating.objects.exists():
+            return
+        active = Client.objects.filter(status=Client.Status.ACTIVE, case_manager__isnull=False).order_by("client_number")
+        ratings, by_level = [], {}
+        for client_id, case_manager_id in active.values_list("pk", "case_manager_id"):
+            level = rng.choices(["low", "moderate", "high", "crisis"], weights=[55, 27, 14, 4])[0]
+            if level == "low":
+                continue
+            by_level.setdefault(level, []).append(client_id)
+            ratings.append(AcuityRating(client_id=client_id, level=level, reason=rng.choice(ACUITY_REASONS[level]),
+                                        set_by_id=case_manager_id))
+        AcuityRating.objects.bulk_create(ratings)
+        for level, ids in by_level.items():
+            Client.objects.filter(pk__in=ids).update(acuity=level)
+
+    def _snapshots(self, teams: list[Team], rng: random.Random) -> None:
+        """A year of monthly team snapshots, as the beat task would have taken them."""
+        if TeamSnapshot.objects.exists():
+            return
+        first_of_month = timezone.localdate().replace(day=1)
+        rows = []
+        for team in teams:
+            members = team.members.count() or 1
+            load = team.target_ratio * rng.uniform(0.8, 0.95)
+            month = first_of_month
+            for _ in range(12):
+                month = (month - timedelta(days=1)).replace(day=1)
+                load = max(5.0, load * rng.uniform(0.94, 1.04))
+                rows.append(TeamSnapshot(
+                    team=team, month=month, case_managers=members, fte=members,
+                    active_clients=round(load * members), weighted_load=round(load * members * 1.3, 2),
+                ))
+        TeamSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
 
     def _former_client(self, team: Team) -> None:
         """A client discharged two years ago: registering him again shows the duplicate warning."""
