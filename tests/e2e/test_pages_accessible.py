@@ -239,6 +239,8 @@ MAIN_PAGES = {
     ),
     "care plan verify": MainPage("anna", "/careplans/{plan}/verify/", "Verify care plan version 1", care_plans=True),
     "care plan compare": MainPage("anna", "/careplans/{draft}/compare/", "Version 1 beside version 2", care_plans=True),
+    "note form": MainPage("anna", "/notes/clients/{mikkel}/new/", "Record a contact"),
+    "notes timeline": MainPage("anna", "/notes/clients/{mikkel}/", "Progress notes"),
 }
 
 
