@@ -47,6 +47,8 @@ def note_new(request, client_id):
 @require_http_methods(["GET", "POST"])
 def note_edit(request, note_id):
     note = get_client_record_for_user(request.user, ProgressNote, note_id, summary="progress note (edit)")
+    if note.is_signed and request.headers.get("X-Autosave") == "1":
+        return JsonResponse({"error": _("This note has been signed elsewhere: nothing more is saved here.")}, status=409)
     if note.is_signed:
         messages.error(request, _("This note is signed and cannot be changed. Add an addendum instead."))
         return redirect("notes:note", note_id=note.pk)

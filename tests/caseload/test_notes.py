@@ -109,6 +109,13 @@ class TestDraftsSavedAsTyped:
         assert again.json()["version"] == 2
         assert ProgressNote.objects.get().data == "More."
 
+    def test_an_automatic_save_on_a_note_signed_elsewhere_stops_with_a_message(self, login, case_manager, client_a):
+        note = ProgressNoteFactory(client=client_a, author=case_manager)
+        notes.note_sign(note=note, by=case_manager, expected_version=note.version)
+        response = login(case_manager).post(reverse("notes:edit", args=[note.pk]), {**_form(), "version": "2"},
+                                            headers={"X-Autosave": "1"})
+        assert response.status_code == 409 and "signed elsewhere" in response.json()["error"]
+
     def test_a_stale_automatic_save_is_refused(self, login, case_manager, client_a):
         note = ProgressNoteFactory(client=client_a, author=case_manager)
         browser = login(case_manager)
