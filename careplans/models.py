@@ -150,8 +150,19 @@ class CarePlan(Audited, models.Model):
         return self.status == self.Status.DRAFT and self.frozen_at is None
 
     @property
-    def safety_plan_filled(self) -> bool:
+    def safety_plan_written(self) -> bool:
+        """Anything of the safety plan is written (then pages show it)."""
         return any(getattr(self, name).strip() for name in self.SAFETY_FIELDS)
+
+    @property
+    def safety_plan_filled(self) -> bool:
+        """Made with the client: their warning signs and at least one thing they can do or someone to turn to.
+
+        The professional contacts alone do not make a safety plan (a new plan starts with the case
+        manager's line already there).
+        """
+        own_steps = ("coping_strategies", "distractions", "help_contacts", "safe_environment", "reasons_for_living")
+        return bool(self.warning_signs.strip()) and any(getattr(self, name).strip() for name in own_steps)
 
     def lines(self, field_name: str) -> list[str]:
         """A one-per-line field as its lines, without the empty ones."""

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from careplans.content import plan_parts
+from careplans.language import client_language
 from careplans.models import CarePlan, Signature
 
 TEMPLATE = "careplans/plan_pdf.html"
@@ -34,14 +35,14 @@ class SignatureBlock:
 
 
 def render_plan_pdf_bytes(plan: CarePlan) -> bytes:
-    """The PDF of one version, in the client's preferred language where the agency has it."""
+    """The PDF of one version, in the client's preferred language where the product has it."""
     # WeasyPrint takes ~0.75 s to import: only the process that renders pays for it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    language = plan.client.preferred_language
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    # The client's language where the product has its catalogue, else the agency's.
+    with translation.override(settings.LANGUAGE_CODE):
+        language = client_language(plan.client)
     with translation.override(language):
         html = render_to_string(TEMPLATE, plan_pdf_context(plan))
         document = HTML(

@@ -6,9 +6,6 @@ staff member who handed it over takes it back with their password (a form on the
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,24 +18,12 @@ from careplans import services
 from careplans.content import plan_parts
 from careplans.forms import DeclineForm, PasswordForm, TabletSignForm
 from careplans.handover import handover_end, handover_for
+from careplans.language import client_language
 from careplans.models import CarePlan, Signature
 from careplans.signature_payload import InvalidSignature, clean_signature
 from clients.selectors import get_client_record_for_user
 
 TABLET_DEVICE = "tablet handed to the signer"
-
-
-def client_language(client) -> str:
-    """The client's preferred language where the product has a translation into it, else the staff member's.
-
-    A language is offered only when its catalogue exists (locale/<code>/LC_MESSAGES/django.mo): a page
-    that says lang="da" while its words are English would be read out wrongly by a screen reader.
-    """
-    code = client.preferred_language
-    available = {language for language, _name in settings.LANGUAGES}
-    if code in available and any((Path(path) / code / "LC_MESSAGES" / "django.mo").exists() for path in settings.LOCALE_PATHS):
-        return code
-    return translation.get_language()
 
 
 @login_required

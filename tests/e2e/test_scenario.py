@@ -670,18 +670,13 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
     assert not [row for row in history if "Bo Madsen" in row], "Bo opened nothing, so he is not listed"
 
 
-# --- what the story cannot walk yet ---------------------------------------------------------------------
+# --- step 3's promise, on its own ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: services.plan_start fills the safety plan's 'Professionals and crisis lines' with the case "
-    "manager's name, so CarePlan.safety_plan_filled is true from the start and plan_send_for_signatures "
-    "(careplans/services.py) sends a plan with no safety plan for a client with a risk flag"
-))
 def test_with_a_risk_flag_a_plan_is_not_sent_for_signatures_without_a_safety_plan(
     live_server, context, signed_in, case_manager, client_a
 ):
-    """Step 3's promise, on its own: "The plan cannot be signed without it." Remove the xfail once it holds."""
+    """Step 3's promise, on its own: "The plan cannot be signed without it." """
     RiskFlagFactory(client=client_a)
     plan = services.plan_start(client=client_a, by=case_manager)
     services.goal_save(
