@@ -291,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDERS_EVERY_SECONDS or crontab(hour="6-11", minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Each team's load on the first of the month, for the supervisor's trend chart (one row per team and month).
+    "caseload-team-snapshots": {
+        "task": "caseload.supervision_tasks.take_team_snapshots",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+        "options": {"expires": 20 * 3600},
+    },
 }
 
 LOGGING = {

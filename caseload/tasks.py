@@ -48,4 +48,4 @@ def notify_assignment(self, assignment_id: int) -> bool:
     return True
 
 
-from caseload import reminder_tasks  # noqa: E402, F401  (autodiscovery reads caseload.tasks only)
+from caseload import reminder_tasks, supervision_tasks  # noqa: E402, F401  (autodiscovery reads caseload.tasks only)

@@ -37,7 +37,7 @@ CLIENT_RECORDS = {
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}
 # Records that belong to one member of staff (scoped to them, tested with their own pages).
-PERSONAL_RECORDS = {"notice_id"}
+PERSONAL_RECORDS = {"notice_id", "report_id"}
 # The Django admin is for administrators only and scopes its client list with the same function.
 SKIPPED_NAMESPACES = {"admin"}
 

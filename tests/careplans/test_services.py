@@ -164,6 +164,20 @@ class TestSendingForSignatures:
         with pytest.raises(ValidationError, match="risk flag: make the safety plan"):
             services.plan_send_for_signatures(plan=plan, by=case_manager, expected_version=plan.version)
 
+    def test_the_prefilled_case_manager_line_is_not_a_safety_plan(self, client_a, case_manager):
+        RiskFlagFactory(client=client_a)
+        plan = services.plan_start(client=client_a, by=case_manager)
+        assert "Anna Lindqvist" in plan.professional_contacts and not plan.safety_plan_filled
+        services.goal_save(plan=plan, by=case_manager, expected_version=plan.version, goal=None,
+                           values={"area": "work", "client_words": "A job", "description": ""}, objectives=[], actions=[])
+        plan.refresh_from_db()
+        with pytest.raises(ValidationError, match="risk flag"):
+            services.plan_send_for_signatures(plan=plan, by=case_manager, expected_version=plan.version)
+        plan = services.plan_save(plan=plan, by=case_manager, expected_version=plan.version,
+                                  values={"warning_signs": "Not sleeping", "help_contacts": "Sofie 20 11 22 33"})
+        assert plan.safety_plan_filled
+        assert services.plan_send_for_signatures(plan=plan, by=case_manager, expected_version=plan.version).status == "awaiting"
+
     def test_back_to_draft_only_before_anyone_signs(self, awaiting, case_manager):
         draft = services.plan_back_to_draft(plan=awaiting, by=case_manager, expected_version=awaiting.version)
         assert draft.status == CarePlan.Status.DRAFT
