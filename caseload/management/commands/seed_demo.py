@@ -6,6 +6,7 @@ for. Everything is written with bulk inserts, so 5,000 clients and 100 case mana
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             anna = case_managers[0]
             seed_care_plans(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE).order_by("client_number")[:6], anna)
             self._contacts(anna, rng)
+            User.objects.filter(username="laia.cm", fte=Decimal("1.00")).update(fte=Decimal("0.60"))
             self._acuity(admin, rng)
             self._snapshots(teams, rng)
             audit.record(action="create", summary=f"demo data: {created} clients added", actor=admin)
@@ -179,21 +181,22 @@ class Command(BaseCommand):
             Client.objects.filter(pk__in=ids).update(acuity=level)
 
     def _snapshots(self, teams: list[Team], rng: random.Random) -> None:
-        """A year of monthly team snapshots, as the beat task would have taken them."""
+        """A year of monthly team snapshots, as the beat task would have taken them, ending near today's load."""
         if TeamSnapshot.objects.exists():
             return
         first_of_month = timezone.localdate().replace(day=1)
         rows = []
         for team in teams:
-            members = team.members.count() or 1
-            load = team.target_ratio * rng.uniform(0.8, 0.95)
+            members = list(team.members.all())
+            fte = sum((member.fte for member in members), Decimal("0")) or Decimal("1")
+            active = Client.objects.filter(case_manager__in=members, status=Client.Status.ACTIVE).count()
             month = first_of_month
             for _ in range(12):
                 month = (month - timedelta(days=1)).replace(day=1)
-                load = max(5.0, load * rng.uniform(0.94, 1.04))
+                active = max(1, round(active * rng.uniform(0.93, 1.03)))  # caseloads grew over the year
                 rows.append(TeamSnapshot(
-                    team=team, month=month, case_managers=members, fte=members,
-                    active_clients=round(load * members), weighted_load=round(load * members * 1.3, 2),
+                    team=team, month=month, case_managers=len(members), fte=fte,
+                    active_clients=active, weighted_load=round(Decimal(active) * Decimal("1.35"), 2),
                 ))
         TeamSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
 
