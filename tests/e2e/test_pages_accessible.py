@@ -241,6 +241,8 @@ MAIN_PAGES = {
     "care plan compare": MainPage("anna", "/careplans/{draft}/compare/", "Version 1 beside version 2", care_plans=True),
     "note form": MainPage("anna", "/notes/clients/{mikkel}/new/", "Record a contact"),
     "notes timeline": MainPage("anna", "/notes/clients/{mikkel}/", "Progress notes"),
+    "my tasks": MainPage("anna", "/tasks/", "My tasks"),
+    "supervision": MainPage("helle", "/supervision/", "Supervision", screenshot="supervision"),
 }
 
 
