@@ -18,19 +18,17 @@ import errno
 import hashlib
 import logging
 import os
-import tempfile
 from contextlib import suppress
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from careplans.models import CarePlan, PlanDocument
 from careplans.pdf import render_plan_pdf_bytes
+from caseload.files import local_path, save_through_storage, stage, sync_directory
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +89,8 @@ def _render_and_store(document: PlanDocument) -> bool:
     plan = CarePlan.objects.select_related("client").get(pk=document.plan_id)
     content = render_plan_pdf_bytes(plan)
     name = document_file_name(plan)
-    target = _local_path(name)
-    staged = _stage(target, content) if target else None
+    target = local_path(name)
+    staged = stage(target, content) if target else None
     try:
         with transaction.atomic():
             locked = PlanDocument.objects.select_for_update().get(pk=document.pk)
@@ -101,9 +99,9 @@ def _render_and_store(document: PlanDocument) -> bool:
             if staged:
                 os.replace(staged, target)
                 staged = None
-                _sync_directory(target)
+                sync_directory(target)
             else:
-                _save_through_storage(name, content)
+                save_through_storage(name, content)
             locked.status = PlanDocument.Status.READY
             locked.file.name = name
             locked.sha256 = hashlib.sha256(content).hexdigest()
@@ -116,49 +114,6 @@ def _render_and_store(document: PlanDocument) -> bool:
             with suppress(FileNotFoundError):
                 os.unlink(staged)
     return True
-
-
-def _local_path(name: str) -> str | None:
-    try:
-        return default_storage.path(name)
-    except NotImplementedError:  # a remote storage: no path, and no rename
-        return None
-
-
-def _stage(target: str, content: bytes) -> str:
-    """Write the bytes beside their final place, on disk before anything points at them."""
-    folder = os.path.dirname(target)
-    os.makedirs(folder, exist_ok=True)
-    descriptor, staged = tempfile.mkstemp(dir=folder, prefix=os.path.basename(target) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if default_storage.file_permissions_mode is not None:
-            os.chmod(staged, default_storage.file_permissions_mode)
-    except BaseException:
-        os.unlink(staged)
-        raise
-    return staged
-
-
-def _sync_directory(path: str) -> None:
-    """Make the rename itself durable: after a power cut the row must not point at the old file."""
-    descriptor = os.open(os.path.dirname(path), os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _save_through_storage(name: str, content: bytes) -> None:
-    # An object store writes an object whole or not at all; the name must stay the one derived from the plan.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(content))
-    if saved != name:
-        raise OSError(errno.EEXIST, "the storage renamed the PDF")
 
 
 def _record_failure(document_id: str, exc: Exception) -> None:

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 # The care plan's PDF writer: staged beside its place, fsynced, renamed, the folder fsynced.
-from careplans.tasks import _local_path, _save_through_storage, _stage, _sync_directory
+from caseload.files import local_path, save_through_storage, stage, sync_directory
 from caseload.models import SupervisionReport, TeamSnapshot
 from caseload.supervision import dashboard
 
@@ -137,8 +137,8 @@ def _claim(report_id: str) -> SupervisionReport | None:
 def _render_and_store(report: SupervisionReport) -> bool:
     content = render_report_pdf_bytes(report)
     name = report_file_name(report)
-    target = _local_path(name)
-    staged = _stage(target, content) if target else None
+    target = local_path(name)
+    staged = stage(target, content) if target else None
     try:
         with transaction.atomic():
             locked = SupervisionReport.objects.select_for_update().get(pk=report.pk)
@@ -147,9 +147,9 @@ def _render_and_store(report: SupervisionReport) -> bool:
             if staged:
                 os.replace(staged, target)
                 staged = None
-                _sync_directory(target)
+                sync_directory(target)
             else:
-                _save_through_storage(name, content)
+                save_through_storage(name, content)
             locked.status = Status.READY
             locked.file.name = name
             locked.sha256 = hashlib.sha256(content).hexdigest()
