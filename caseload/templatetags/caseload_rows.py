@@ -2,6 +2,10 @@
 
 Built with the standard library's escaping rather than the template language (a caseload page has up
 to 50 rows, each with several badges); every value from the database is escaped.
+
+A supervisor's view of someone's caseload (caseload.reassignment_views) uses the same rows with a
+checkbox in front (`select="clients"`, ticked for the ids in `selected`), the client's acuity, and
+no *Record a contact* button (`record=False`). My caseload calls the tag with no options.
 """
 
 from html import escape
@@ -14,29 +18,46 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from caseload.models import Reminder
+from clients.models import Acuity
 
 register = template.Library()
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
-ROW = (
-    '<tr class="{row_class}"><td><a href="{client_link}">{name}</a>{pronouns}{risk}'
+CLIENT_CELL = (
+    '<td><a href="{client_link}">{name}</a>{pronouns}{risk}'
     '<div class="small text-body-secondary font-monospace">{number}</div></td>'
-    "<td>{last_contact}</td><td>{due}</td>"
-    '<td class="text-end"><a class="btn btn-sm btn-outline-primary" href="{note_link}">{record}'
-    '<span class="visually-hidden"> {name}</span></a></td></tr>'
 )
+RECORD_CELL = (
+    '<td class="text-end"><a class="btn btn-sm btn-outline-primary" href="{note_link}">{record}'
+    '<span class="visually-hidden"> {name}</span></a></td>'
+)
+SELECT_CELL = (
+    '<td><input class="form-check-input" type="checkbox" name="{field}" value="{pk}" id="select-{pk}"{checked}>'
+    '<label class="visually-hidden" for="select-{pk}">{label}</label></td>'
+)
+NOTHING_DUE = '<span class="text-body-secondary">—</span>'
+# Text on a background with enough contrast (Bootstrap's pairs); the level is written out, never colour alone.
+ACUITY_BADGES = {
+    Acuity.LOW: "text-bg-light border",
+    Acuity.MODERATE: "text-bg-info",
+    Acuity.HIGH: "text-bg-warning",
+    Acuity.CRISIS: "text-bg-danger",
+}
 
 
 @register.simple_tag
-def caseload_rows(clients) -> SafeString:
+def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, record: bool = True) -> SafeString:
     clients_url = reverse("clients:list")
     # One reverse() for the table; each row puts its client's id in place of the placeholder.
-    new_note = reverse("notes:new", args=[PLACEHOLDER])
+    new_note = reverse("notes:new", args=[PLACEHOLDER]) if record else ""
     risk = f' <span class="badge risk-badge">{escape(gettext("Risk flag"))}</span>'
-    record = escape(gettext("Record a contact"))
+    record_label = escape(gettext("Record a contact"))
     never = escape(gettext("No contact yet"))
     date_pattern = get_format("SHORT_DATE_FORMAT")
     kinds = {kind: escape(str(label)) for kind, label in Reminder.Kind.choices}
+    levels = {level: escape(str(label)) for level, label in Acuity.choices}
+    set_by_hand = escape(gettext("set by the case manager"))
+    selected = {str(pk) for pk in selected or ()}
     rows = []
     for client in clients:
         if client.last_contact_at:
@@ -56,18 +77,30 @@ def caseload_rows(clients) -> SafeString:
         if client.drafts:
             label = ngettext("%(n)s unsigned note", "%(n)s unsigned notes", client.drafts) % {"n": client.drafts}
             badges.append(f'<span class="badge due-badge due-draft">{escape(label)}</span>')
-        rows.append(
-            ROW.format(
-                row_class="table-risk" if client.at_risk else "",
-                client_link=f"{clients_url}{client.pk}/",
-                name=escape(client.full_name),
-                pronouns=f' <span class="text-body-secondary small">({escape(client.pronouns)})</span>' if client.pronouns else "",
-                risk=risk if client.at_risk else "",
-                number=escape(client.client_number),
-                last_contact=last_contact,
-                due=" ".join(badges) or '<span class="text-body-secondary">—</span>',
-                note_link=new_note.replace(PLACEHOLDER, str(client.pk)),
-                record=record,
-            )
-        )
+        name = escape(client.full_name)
+        cells = []
+        if select:
+            cells.append(SELECT_CELL.format(
+                field=escape(select), pk=escape(str(client.pk)), checked=" checked" if str(client.pk) in selected else "",
+                label=escape(gettext("Select %(name)s") % {"name": client.full_name}),
+            ))
+        cells.append(CLIENT_CELL.format(
+            client_link=f"{clients_url}{client.pk}/",
+            name=name,
+            pronouns=f' <span class="text-body-secondary small">({escape(client.pronouns)})</span>' if client.pronouns else "",
+            risk=risk if client.at_risk else "",
+            number=escape(client.client_number),
+        ))
+        if acuity:
+            level = f'<span class="badge {ACUITY_BADGES.get(client.acuity, "text-bg-light")}">{levels.get(client.acuity, "")}</span>'
+            if client.acuity != client.acuity_derived:
+                level += f'<div class="small text-body-secondary">{set_by_hand}</div>'
+            cells.append(f"<td>{level}</td>")
+        cells.append(f"<td>{last_contact}</td>")
+        cells.append(f"<td>{' '.join(badges) or NOTHING_DUE}</td>")
+        if record:
+            cells.append(RECORD_CELL.format(
+                note_link=new_note.replace(PLACEHOLDER, str(client.pk)), record=record_label, name=name
+            ))
+        rows.append(f'<tr class="{"table-risk" if client.at_risk else ""}">{"".join(cells)}</tr>')
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
