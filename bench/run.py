@@ -1,14 +1,15 @@
 """Agency-scale benchmark: seed 100 case managers and 5,000 clients in PostgreSQL, then time the pages.
 
-    python bench/run.py [--requests 50] [--warmup 5] [--pdf-renders 10] [--keep-db] [--check]
+    python bench/run.py [--requests 50] [--warmup 5] [--pdf-renders 10] [--sweeps 3] [--keep-db] [--check]
 
 Uses DATABASE_URL (PostgreSQL only), or postgres://postgres@127.0.0.1:5432/caseload_bench when it is
 unset. The database is dropped and created again for a clean run, so its name must contain "bench".
 Every page is requested in-process with Django's test client, round-robin so that all pages see the
 same database state; the time is the server's own (bench.middleware.ServerTimingMiddleware). The
 number of queries comes from one more request per page under CaptureQueriesContext. The care plan's
-PDF, which the worker renders, is timed against a one-line WeasyPrint document. Results are printed as
-a table and written to bench/results/latest.json.
+PDF, which the worker renders, is timed against a one-line WeasyPrint document; the daily reminder sweep
+on an empty reminders table and again the same day (which must make nothing). The agency has 250,000
+progress notes. Results are printed as tables and written to bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import statistics
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +45,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--managers", type=int, default=100)
     parser.add_argument("--pdf-renders", type=int, default=10, help="timed renders of each PDF (at least 10; default 10)")
+    parser.add_argument("--sweeps", type=int, default=3, help="timed reminder sweeps of each kind (default 3)")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database as it is: no drop, no seed")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page misses its target")
     args = parser.parse_args()
@@ -50,6 +53,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("--requests must be at least 30 for a stable median")
     if args.pdf_renders < 10:
         parser.error("--pdf-renders must be at least 10")
+    if args.sweeps < 1:
+        parser.error("--sweeps must be at least 1")
     return args
 
 
@@ -107,9 +112,12 @@ class Page:
     method: str = "get"
     data: dict = field(default_factory=dict)
     status: int = 200
-    expect: str = ""  # text the response must contain, so an error page is never timed as a success
+    expect: str | tuple[str, ...] = ""  # text the response must contain, so an error page is never timed as a success
     before: tuple[str, str, dict] | None = None  # a request made once, untimed, before the first timing
-    smaller: str = ""  # the same page for a smaller record: its number of queries must be the same
+    headers: dict = field(default_factory=dict)
+    update: Callable | None = None  # called with (page, response) after each request: keeps a form's version in step
+    smaller: Page | None = None  # the same page for a smaller record: its number of queries must be the same
+    sizes: str = ""  # the two sizes, smaller first: "30 → 301 notes"
     times: list[float] = field(default_factory=list)
     sql_times: list[float] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
@@ -562,13 +570,429 @@ def care_plan_subjects(client, manager):
     return active, draft, small_active, small_draft
 
 
-def build_pages(manager, client, family_name, supervisor, plans) -> list[Page]:
+
+# Progress notes: what a case manager writes after each contact. Per contact type: its share of the
+# agency's notes, usual durations, places, and what is written as (data, assessment, plan).
+NOTE_KINDS = [
+    ("home_visit", 30, (45, 60, 90), ("Client's home", "Supported flat", "Hostel, room 12"), [
+        ("Met at home. The flat was tidy; he had been shopping and showed me the week's meal plan.",
+         "Mood steady, sleeping better. No risk indicators. Engaged with the plan.",
+         "Housing application together next week; check the pill organiser on Monday."),
+        ("Visited with the support worker. Post unopened on the table; we opened it together.",
+         "Anxious about two letters from creditors, but coping. Denies thoughts of self-harm.",
+         "Call the debt counselling service together on Thursday."),
+        ("Home visit. She had cooked and offered coffee; talked about her children's visit on Sunday.",
+         "Brighter than last week; PHQ-9 items discussed informally, no change in risk.",
+         "Next visit in a week; bring the leaflet on the cooking group."),
+    ]),
+    ("office", 14, (30, 45, 60), ("Office, room 2", "Office, room 4"), [
+        ("Came to the office with his sister. Went through the care plan goals one by one.",
+         "Engaged; asked good questions. Wants to focus on work first.",
+         "Book the psychiatrist review; ask the job centre for an appointment."),
+        ("Came on time for the planned appointment. Brought the housing association's reply.",
+         "Disappointed by the waiting time but not hopeless. Sleep still poor.",
+         "Second application to another association; sleep hygiene sheet given."),
+    ]),
+    ("community", 10, (30, 60, 90), ("Café by the library", "Job centre", "Pharmacy", "Park by the lakes"), [
+        ("Met at the café by the library, then walked to the job centre together for the appointment.",
+         "Managed the meeting well; some anxiety in the waiting room, used the breathing exercise.",
+         "Volunteering placement visit next Tuesday."),
+        ("Went to the pharmacy together to set up weekly dispensing.",
+         "Relieved that the pharmacy will fill the organiser. Adherence expected to improve.",
+         "Check the organiser at the next home visit."),
+    ]),
+    ("phone", 20, (10, 15, 20), ("",), [
+        ("Called to check in after the GP appointment.",
+         "Sounded calm; taking medication as prescribed.", "Home visit on Thursday."),
+        ("Phoned as agreed. He had not slept for two nights; talked through the warning signs on his safety plan.",
+         "Early warning signs present; no plans or intent. Sister is staying over.",
+         "Call again tomorrow morning; GP informed."),
+    ]),
+    ("video", 6, (20, 30), ("",), [
+        ("Video call; she showed me the new job advert.",
+         "Motivated, some anxiety about the interview.", "Practise the interview at the next visit."),
+    ]),
+    ("collateral", 9, (15, 20, 30), ("Phone", "GP practice"), [
+        ("Spoke with the client's sister (consent on file) about the weekend.",
+         "Family reports things are calmer at home.", "Sister will call if the sleep gets worse."),
+        ("Call with the GP's practice nurse about the blood tests.",
+         "Results normal; medication review can go ahead.", "Tell the client at the next visit."),
+    ]),
+    ("group", 4, (60, 90), ("Activity centre",), [
+        ("Attended the Tuesday walking group with four others.",
+         "Talked with the others on the way; a good day.", "Encourage her to go again next week."),
+    ]),
+    ("attempted", 7, (15, 20), ("Client's home", "Phone"), [
+        ("Knocked twice and called; no answer. Left a card with the next appointment.",
+         "Not unusual for him in the mornings; no concerns from neighbours.", "Phone this afternoon; visit again Friday."),
+    ]),
+]
+NOTE_ADDENDA = [
+    "Correction: the appointment is on Tuesday, not Monday.",
+    "Added after speaking to the GP: the medication review is booked for the 14th.",
+    "The client's sister called afterwards to say he got home safely.",
+]
+NOTES_TOTAL = 250_000
+NOTES_OF_CLIENT = 300  # the timeline's client: a case of two years, seen about every two or three days
+NOTES_OF_SMALL = 30  # the second size: a client of the same case manager with one page and a half
+NOTE_BATCH = 5000  # rows per COPY
+
+
+def copy_rows(model, names, rows) -> None:
+    """COPY `rows` (tuples in the order of the fields `names`) into `model`'s table: no per-row work in Django."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def note_clients(client, manager, plans):
+    """The smaller plan's client (the second size) and the client the bench writes notes for.
+
+    The notes the bench saves go to a third client of the same case manager, with an active plan, so
+    that the timed client's timeline shows the same notes on every request.
+    """
+    from clients.models import Client
+
+    small = plans[2].client
+    writer = (
+        Client.objects.filter(case_manager=manager, care_plans__status="active").open()
+        .exclude(pk__in=[client.pk, small.pk]).order_by("client_number").first()
+    )
+    return small, writer
+
+
+def seed_notes(client, manager, plans, *, total: int = NOTES_TOTAL, seed: int = 2026) -> dict:
+    """`total` progress notes across the agency (counting any already there), about 50 per client over two years.
+
+    Every open client of a case manager has notes in proportion to how long they have been in care (up to
+    two years), the last one 0–50 days ago (three in ten are over the 14 days that make a "no contact"
+    reminder); referred clients and those waiting for a case manager have 0–2, discharged clients 2–5. The
+    timed client has 300, the smaller plan's client 30. Nine in ten are by the case manager, the rest by a
+    colleague of the team; types mixed as in NOTE_KINDS, one in eight in free text, one in seven with a
+    follow-up date, almost all signed (4 % late entries). Every case manager has 1–4 drafts from the last
+    four days. Notes during a signed plan version address 1–2 of its goals (six in ten); one signed note
+    in a hundred has an addendum (one in twenty of the timed client's).
+
+    The notes and their goals go in with COPY, 5,000 rows at a time (bulk_create spends ~0.3 ms a row in
+    Python). Those
+    of the timed case manager's clients carry the SHA-256 the app takes when signing
+    (`caseload.notes.note_content`); the others a SHA-256 of their id, as long and never read back (the
+    app's hash costs ~60 µs a note: 15 s for the agency). Signed notes with goals go in as drafts, their
+    goals after them (the database refuses goals of a signed note), then one UPDATE signs them.
+    """
+    import hashlib
+    import operator
+    import random
+    import uuid
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.db import connection, transaction
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from assessments.services import content_hash
+    from careplans.models import Goal
+    from caseload.models import AgencySettings, NoteAddendum, NoteGoal, ProgressNote, Team, User
+    from caseload.notes import note_content
+    from clients.models import Client, ClientStatusChange
+
+    rng = random.Random(seed)
+    now = timezone.now().replace(second=0, microsecond=0)
+    note_fields = [each.attname for each in ProgressNote._meta.concrete_fields]
+    defaults = {each.attname: each.get_default() for each in ProgressNote._meta.concrete_fields}
+    in_columns = operator.itemgetter(*note_fields)
+    two_years = timedelta(days=730)
+    late_hours = AgencySettings.load().late_entry_hours
+    small, writer = note_clients(client, manager, plans)
+
+    staff = {user.pk: user for user in User.objects.filter(role="case_manager")}
+    team_members: dict = {}
+    for team_id, user_id in Team.members.through.objects.filter(user_id__in=staff).values_list("team_id", "user_id"):
+        team_members.setdefault(team_id, []).append(user_id)
+    began = dict(ClientStatusChange.objects.values("client_id").annotate(at=Min("changed_at")).values_list("client_id", "at"))
+    ended = dict(
+        ClientStatusChange.objects.filter(to_status="discharged").values("client_id").annotate(at=Max("changed_at"))
+        .values_list("client_id", "at")
+    )
+    rows = list(Client.objects.order_by("client_number").values_list("pk", "status", "case_manager_id", "team_id"))
+
+    # Drafts first: 1–4 per case manager, on their open clients (the bench's own drafts are made below).
+    open_of: dict = {}
+    for pk, status, case_manager_id, _team in rows:
+        if status != "discharged" and case_manager_id and pk not in (small.pk, writer.pk):
+            open_of.setdefault(case_manager_id, []).append(pk)
+    drafts = [(author, rng.choice(pks)) for author, pks in sorted(open_of.items()) for _ in range(rng.randint(1, 4))]
+
+    # How many notes each client gets, and over which span.
+    plan: list = []  # (client id, author, colleagues, first, last, count)
+    fixed = {client.pk: NOTES_OF_CLIENT, small.pk: NOTES_OF_SMALL}
+    proportional, few = [], 0
+    for pk, status, case_manager_id, team_id in rows:
+        colleagues = [m for m in team_members.get(team_id, []) if m != case_manager_id]
+        author = case_manager_id or (colleagues[0] if colleagues else None)
+        if author is None:
+            continue
+        start = max(began.get(pk, now - two_years), now - two_years)
+        if pk in fixed:
+            first = now - (two_years if pk == client.pk else timedelta(days=365))
+            plan.append([pk, author, colleagues, first, now - timedelta(days=2, hours=3), fixed[pk]])
+        elif status == "discharged":
+            end = ended.get(pk, start + timedelta(days=20))
+            plan.append([pk, author, colleagues, start, end - timedelta(days=1), rng.randint(2, 5)])
+            few += plan[-1][-1]
+        elif status == "referred" or not case_manager_id:
+            count = rng.randint(0, 2)
+            plan.append([pk, author, colleagues, max(start, now - timedelta(days=60)), now - timedelta(days=1), count])
+            few += count
+        else:
+            age = timedelta(days=rng.uniform(0.1, 13.5) if rng.random() < 0.7 else rng.uniform(14, 50))
+            last = max(now - age, start + (now - start) * 0.8)
+            plan.append([pk, author, colleagues, start, last, None])
+            proportional.append(plan[-1])
+    existing = ProgressNote.objects.count()
+    budget = total - existing - len(drafts) - 4 - sum(fixed.values()) - few  # 4: the bench's own notes below
+    days = sum((entry[4] - entry[3]).total_seconds() / 86400 for entry in proportional)
+    for entry in proportional:
+        share = budget * (entry[4] - entry[3]).total_seconds() / 86400 / days
+        entry[5] = max(1, int(share + rng.random()))
+    surplus = sum(entry[5] for entry in proportional) - budget
+    while surplus:  # stochastic rounding leaves a few too many or too few: take them from (or give them to) anyone
+        entry = rng.choice(proportional)
+        if surplus > 0 and entry[5] > 1:
+            entry[5], surplus = entry[5] - 1, surplus - 1
+        elif surplus < 0:
+            entry[5], surplus = entry[5] + 1, surplus + 1
+
+    # Notes address goals of the plan version in force at the time.
+    hashed = {pk for pk, _status, case_manager_id, _team in rows if case_manager_id == manager.pk}
+    versions: dict = {}
+    for goal_id, client_id, plan_id, effective, plan_ended in Goal.objects.filter(
+        plan__status__in=["active", "superseded"]
+    ).order_by("plan_id", "position").values_list("pk", "plan__client_id", "plan_id", "plan__effective_on", "plan__ended_at"):
+        version = versions.setdefault(client_id, {}).setdefault(plan_id, [effective, plan_ended, []])
+        version[2].append(goal_id)
+
+    def goals_in_force(client_id, moment):
+        for effective, plan_ended, goal_ids in versions.get(client_id, {}).values():
+            if effective and effective <= moment.date() and (plan_ended is None or moment < plan_ended):
+                return goal_ids
+        return []
+
+    kinds = [kind for kind, *_ in NOTE_KINDS]
+    cumulative, running = [], 0
+    for _kind, weight, *_ in NOTE_KINDS:
+        running += weight
+        cumulative.append(running)
+    details = {kind: (durations, places, texts) for kind, _w, durations, places, texts in NOTE_KINDS}
+    names = {pk: (user.display_name, user.job_title or "Case manager") for pk, user in staff.items()}
+
+    counts = {"notes": 0, "signed": 0, "drafts": 0, "late": 0, "goal_links": 0, "addenda": 0, "follow_ups": 0}
+    buffer, links, to_sign, addenda = [], [], [], []
+
+    def flush():
+        copy_rows(ProgressNote, note_fields, map(in_columns, buffer))
+        buffer.clear()
+
+    def note(client_id, author, contact_at, *, kind=None, status="signed", goal_ids=(), version=2, created_at=None):
+        kind = kind or rng.choices(kinds, cum_weights=cumulative)[0]
+        durations, places, texts = details[kind]
+        data, assessment, plan_text = rng.choice(texts)
+        values = {
+            "contact_at": contact_at, "duration_minutes": rng.choice(durations), "contact_type": kind,
+            "location": rng.choice(places), "participants": "Sister" if kind == "collateral" else "",
+            "format": "dap", "data": data, "assessment": assessment, "plan": plan_text, "free_text": "",
+            "next_steps": "", "follow_up_on": None,
+        }
+        if rng.random() < 0.125:
+            values.update(format="free", free_text=f"{data} {assessment} {plan_text}", data="", assessment="", plan="")
+        if status == "signed" and rng.random() < 0.15:
+            values.update(next_steps=plan_text, follow_up_on=(contact_at + timedelta(days=rng.randint(3, 21))).date())
+            counts["follow_ups"] += 1
+        created = created_at or min(contact_at + timedelta(minutes=10), now)
+        row = {
+            **defaults, **values, "id": uuid.UUID(int=rng.getrandbits(128), version=4), "client_id": client_id, "author_id": author,
+            "updated_by_id": author, "created_at": created, "updated_at": created, "version": version, "status": "draft",
+        }
+        if status == "signed":
+            late = rng.random() < 0.04
+            signed_at = min(contact_at + timedelta(hours=rng.uniform(73, 240) if late else rng.uniform(0.5, 30)), now)
+            row["signed_at"] = row["updated_at"] = signed_at
+            row["signed_name"], row["signed_role"] = names[author]
+            row["late_entry"] = signed_at - contact_at > timedelta(hours=late_hours)
+            if client_id in hashed:
+                content = SimpleNamespace(pk=row["id"], **{name: row[name] for name in ("client_id", "author_id", *values)})
+                row["content_hash"] = content_hash(note_content(content, goal_ids))
+            else:
+                row["content_hash"] = hashlib.sha256(row["id"].bytes).hexdigest()
+            counts["late"] += row["late_entry"]
+            counts["signed"] += 1
+            if goal_ids:
+                to_sign.append(row["id"])  # in as a draft; signed once its goals are in
+            else:
+                row["status"] = "signed"
+        else:
+            counts["drafts"] += 1
+        links.extend((row["id"], goal_id) for goal_id in goal_ids)
+        counts["goal_links"] += len(goal_ids)
+        counts["notes"] += 1
+        buffer.append(row)
+        if len(buffer) >= NOTE_BATCH:
+            flush()
+        return row
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with transaction.atomic():
+        for client_id, author, colleagues, first, last, count in plan:
+            span = (last - first).total_seconds()
+            moments = [last] + [first + timedelta(seconds=span * rng.random()) for _ in range(count - 1)]
+            for moment in moments[:count]:
+                if moment is not last:  # office hours, on the quarter hour
+                    moment = min(moment.replace(hour=7 + rng.randint(0, 9), minute=15 * rng.randint(0, 3)), last)
+                by = rng.choice(colleagues) if colleagues and rng.random() < 0.1 else author
+                goal_ids = []
+                if client_id in versions and rng.random() < 0.6:
+                    goal_ids = rng.sample(pool, min(len(pool), rng.randint(1, 2))) if (
+                        pool := goals_in_force(client_id, moment)) else []
+                row = note(client_id, by, moment, goal_ids=goal_ids)
+                if rng.random() < (0.05 if client_id == client.pk else 0.01):
+                    addenda.append((row, rng.choice(NOTE_ADDENDA)))
+        # The notes the bench opens: the timed client's latest signed note with goals gets two addenda, the
+        # smaller plan's client's one; both are the only notes of their client with that many.
+        addenda[:] = [(row, text) for row, text in addenda if row["client_id"] != small.pk]
+        for client_id, number in ((client.pk, 2), (small.pk, 1)):
+            latest = note(client_id, manager.pk, now - timedelta(days=1, hours=2), kind="home_visit",
+                          goal_ids=goals_in_force(client_id, now)[:number])
+            addenda.extend((latest, NOTE_ADDENDA[n]) for n in range(number))
+        for author, client_id in drafts:
+            contact_at = now - timedelta(hours=rng.randint(2, 100))
+            note(client_id, author, contact_at, status="draft", version=rng.randint(1, 5),
+                 created_at=contact_at + timedelta(minutes=20))
+        # The drafts the bench saves automatically: the writing client's (two goals) and the smaller plan's client's (one).
+        for client_id, number in ((writer.pk, 2), (small.pk, 1)):
+            contact_at = now - timedelta(hours=3)
+            note(client_id, manager.pk, contact_at, kind="home_visit", status="draft", version=1,
+                 goal_ids=goals_in_force(client_id, now)[:number], created_at=contact_at + timedelta(minutes=20))
+        flush()
+        copy_rows(NoteGoal, ["note_id", "goal_id"], links)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE caseload_progressnote SET status = 'signed' WHERE id = ANY(%s)", [to_sign])
+        NoteAddendum.objects.bulk_create(
+            [
+                NoteAddendum(note_id=row["id"], client_id=row["client_id"], author_id=row["author_id"], text=text,
+                             created_at=min(row["signed_at"] + timedelta(days=rng.randint(1, 10)), now))
+                for row, text in addenda
+            ],
+            batch_size=5000,
+        )
+    counts["addenda"] = len(addenda)
+    counts["seconds"] = round(time.perf_counter() - started, 2)
+    counts["cpu_seconds"] = round(time.process_time() - cpu_started, 2)
+    counts["in_table"] = ProgressNote.objects.count()
+    if counts["in_table"] != total:
+        raise SystemExit(f"Seeded progress notes: {counts['in_table']} in the table, not {total}.")
+    return counts
+
+
+def note_subjects(client, manager, plans) -> dict:
+    """What the note pages open and save, from the notes `seed_notes` made; and a smaller caseload to count against.
+
+    The timed client's note with two addenda (and two goals) and the smaller plan's client's with one;
+    the bench's two drafts (the writing client's with two goals, the smaller plan's client's with one);
+    each client's first goal of the plan in force, to filter the timeline by; and the case manager with
+    the fewest open clients, whose My caseload and My tasks are counted against the timed ones.
+    """
+    from django.db.models import Count, Q
+
+    from caseload.models import ProgressNote, User
+    from caseload.notes import addressable_goals
+    from caseload.reminders import open_reminders_for
+
+    small, writer = note_clients(client, manager, plans)
+
+    def with_addenda(owner):
+        return (
+            ProgressNote.objects.signed().filter(client=owner).annotate(addenda_count=Count("addenda"))
+            .filter(addenda_count__gt=0).order_by("-addenda_count", "-contact_at").first()
+        )
+
+    def bench_draft(owner):
+        return ProgressNote.objects.drafts().filter(client=owner, author=manager).order_by("created_at").first()
+
+    subjects = {
+        "small": small, "writer": writer,
+        "note": with_addenda(client), "small_note": with_addenda(small),
+        "draft": bench_draft(writer), "small_draft": bench_draft(small),
+    }
+    if None in subjects.values():
+        raise SystemExit("The database has no progress notes seeded by bench/run.py: run it once without --keep-db.")
+    for key, owner, goals in (("", client, 0), ("small_", small, 1), ("writer_", writer, 2)):
+        active_goals = addressable_goals(owner)
+        subjects[f"{key}lineage"] = active_goals[0].lineage
+        subjects[f"{key}goals"] = [str(goal.pk) for goal in active_goals[:goals]]
+    subjects["notes"] = ProgressNote.objects.filter(client=client).count()
+    subjects["small_notes"] = ProgressNote.objects.filter(client=small).count()
+    subjects["other"] = other = (
+        User.objects.filter(role="case_manager")
+        .annotate(open_clients=Count("caseload", filter=~Q(caseload__status="discharged")))
+        .filter(open_clients__gt=0).order_by("open_clients", "username").first()
+    )
+    subjects["tasks"] = len(open_reminders_for(manager))
+    subjects["other_tasks"] = len(open_reminders_for(other))
+    return subjects
+
+
+def note_form(goals, **overrides) -> dict:
+    """What the note form posts (as in tests/caseload/test_notes.py): a home visit an hour ago, in DAP."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    when = timezone.localtime() - timedelta(hours=1)
+    return {
+        "contact_at": when.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "45", "contact_type": "home_visit",
+        "location": "His flat", "participants": "", "format": "dap",
+        "data": "He showed me the letter from the housing association.",
+        "assessment": "Hopeful; sleeping better. No risk indicators today.",
+        "plan": "Call the housing association together on Monday.",
+        "free_text": "", "next_steps": "", "follow_up_on": "", "goals": goals, **overrides,
+    }
+
+
+def keep_version(page: Page, response) -> None:
+    """An automatic save answers with the draft's new version: the next save sends it, as the browser does."""
+    page.data["version"] = str(response.json()["version"])
+
+
+def build_pages(manager, client, family_name, supervisor, plans, notes) -> list[Page]:
     search = {"q": family_name}
     active, draft, small_active, small_draft = plans
+    small, writer, other = notes["small"], notes["writer"], notes["other"]
+    plan_sizes = "3 goals, 2 versions → 5 goals, 5 versions"
+    note_sizes = f"{notes['small_notes']} → {notes['notes']} notes"
+    by_type = {"contact_type": "home_visit"}
+    autosave = {"X-Autosave": "1"}
+
+    def smaller(path, **options):
+        return Page("", manager.username, path, **options)
+
     return [
         Page("floor (1 query, no template)", manager.username, "/bench/floor/"),
         Page("admin client list", "admin", "/admin/clients/client/", expect="client_number"),
-        Page("My caseload", manager.username, "/", expect=client.client_number),
+        Page(
+            "My caseload", manager.username, "/", expect=(client.client_number, "due-badge due-overdue", "days ago"),
+            smaller=Page("", other.username, "/", expect="due-badge"),
+            sizes=f"{other.open_clients} → {manager.open_clients} clients",
+        ),
+        Page(
+            "My tasks", manager.username, "/tasks/", expect=("open tasks", "list-group-item"),
+            smaller=Page("", other.username, "/tasks/", expect="list-group-item"),
+            sizes=f"{notes['other_tasks']} → {notes['tasks']} tasks",
+        ),
         Page("client list", manager.username, "/clients/", expect="clients you can see"),
         Page("client search: POST", manager.username, "/clients/", method="post", data=search, status=302),
         Page(
@@ -590,23 +1014,63 @@ def build_pages(manager, client, family_name, supervisor, plans) -> list[Page]:
         ),
         Page(
             "care plan", manager.username, f"/careplans/{active.pk}/", expect="Verify the signed content",
-            smaller=f"/careplans/{small_active.pk}/",
+            smaller=smaller(f"/careplans/{small_active.pk}/"), sizes=plan_sizes,
         ),
         Page(
             "care plan versions", manager.username, f"/careplans/clients/{client.pk}/",
-            expect=f"Continue version {draft.number}", smaller=f"/careplans/clients/{small_draft.client_id}/",
+            expect=f"Continue version {draft.number}", smaller=smaller(f"/careplans/clients/{small_draft.client_id}/"),
+            sizes=plan_sizes,
         ),
         Page(
             "care plan draft: edit", manager.username, f"/careplans/{draft.pk}/edit/", expect="Add a goal",
-            smaller=f"/careplans/{small_draft.pk}/edit/",
+            smaller=smaller(f"/careplans/{small_draft.pk}/edit/"), sizes=plan_sizes,
         ),
         Page(
             "care plan verify", manager.username, f"/careplans/{active.pk}/verify/", expect="Intact.",
-            smaller=f"/careplans/{small_active.pk}/verify/",
+            smaller=smaller(f"/careplans/{small_active.pk}/verify/"), sizes=plan_sizes,
         ),
         Page(
             "care plan compare", manager.username, f"/careplans/{draft.pk}/compare/",
-            expect=f"Version {active.number} beside version {draft.number}", smaller=f"/careplans/{small_draft.pk}/compare/",
+            expect=f"Version {active.number} beside version {draft.number}",
+            smaller=smaller(f"/careplans/{small_draft.pk}/compare/"), sizes=plan_sizes,
+        ),
+        Page(
+            "note timeline", manager.username, f"/notes/clients/{client.pk}/", expect=("timeline-note", "Next"),
+            smaller=smaller(f"/notes/clients/{small.pk}/", expect="timeline-note"), sizes=note_sizes,
+        ),
+        Page(
+            "note timeline: by type", manager.username, f"/notes/clients/{client.pk}/", data=by_type,
+            expect=("timeline-note", "Show all notes"),
+            smaller=smaller(f"/notes/clients/{small.pk}/", data=by_type, expect="timeline-note"), sizes=note_sizes,
+        ),
+        Page(
+            "note timeline: by goal", manager.username, f"/notes/clients/{client.pk}/",
+            data={"goal": str(notes["lineage"])}, expect=("timeline-note", "Show all notes"),
+            smaller=smaller(f"/notes/clients/{small.pk}/", data={"goal": str(notes["small_lineage"])}, expect="timeline-note"),
+            sizes=note_sizes,
+        ),
+        Page(
+            "note detail", manager.username, f"/notes/{notes['note'].pk}/", expect=("SHA-256", NOTE_ADDENDA[1]),
+            smaller=smaller(f"/notes/{notes['small_note'].pk}/", expect="SHA-256"),
+            sizes="1 goal, 1 addendum → 2 goals, 2 addenda",
+        ),
+        Page(
+            "note autosave: POST", manager.username, f"/notes/{notes['draft'].pk}/edit/", method="post",
+            data=note_form(notes["writer_goals"], version=str(notes["draft"].version)), headers=autosave,
+            expect='"version"', update=keep_version,
+            smaller=smaller(
+                f"/notes/{notes['small_draft'].pk}/edit/", method="post", headers=autosave, expect='"version"',
+                data=note_form(notes["small_goals"], version=str(notes["small_draft"].version)), update=keep_version,
+            ),
+            sizes="1 → 2 goals",
+        ),
+        Page(
+            "note save and sign: POST", manager.username, f"/notes/clients/{writer.pk}/new/", method="post",
+            data=note_form(notes["writer_goals"], sign="1"), status=302,
+            smaller=smaller(
+                f"/notes/clients/{small.pk}/new/", method="post", data=note_form(notes["small_goals"], sign="1"), status=302,
+            ),
+            sizes="1 → 2 goals",
         ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
         Page(
@@ -617,11 +1081,15 @@ def build_pages(manager, client, family_name, supervisor, plans) -> list[Page]:
 
 
 def request(web, page: Page):
-    response = getattr(web, page.method)(page.path, page.data)
+    response = getattr(web, page.method)(page.path, page.data, headers=page.headers or None)
     if response.status_code != page.status:
         raise SystemExit(f"{page.name}: {page.method.upper()} {page.path} answered {response.status_code}, not {page.status}")
-    if page.expect and page.expect not in response.content.decode():
-        raise SystemExit(f"{page.name}: {page.path} does not contain {page.expect!r}")
+    content = response.content.decode()
+    for text in (page.expect,) if isinstance(page.expect, str) else page.expect:
+        if text not in content:
+            raise SystemExit(f"{page.name}: {page.path} does not contain {text!r}")
+    if page.update:
+        page.update(page, response)
     return response
 
 
@@ -632,7 +1100,8 @@ def measure(pages: list[Page], *, requests: int, warmup: int) -> None:
 
     from caseload.models import User
 
-    users = {user.username: user for user in User.objects.filter(username__in={page.username for page in pages})}
+    names = {page.username for page in pages} | {page.smaller.username for page in pages if page.smaller}
+    users = {user.username: user for user in User.objects.filter(username__in=names)}
     clients = {}
     for page in pages:
         web = clients[page.name] = WebClient()
@@ -666,11 +1135,101 @@ def measure(pages: list[Page], *, requests: int, warmup: int) -> None:
             request(clients[page.name], page)
         page.queries = [query["sql"] for query in captured.captured_queries]
         if page.smaller:
-            smaller = Page(page.name, page.username, page.smaller)
-            request(clients[page.name], smaller)  # once first, as the page itself was warmed up
+            web = clients[page.name]
+            if page.smaller.username != page.username:
+                web = WebClient()
+                web.force_login(users[page.smaller.username])
+            request(web, page.smaller)  # once first, as the page itself was warmed up
             with CaptureQueriesContext(connection) as captured:
-                request(clients[page.name], smaller)
+                request(web, page.smaller)
             page.smaller_queries = [query["sql"] for query in captured.captured_queries]
+
+
+@dataclass
+class SweepRun:
+    seconds: float
+    sql_seconds: float
+    statements: list[tuple[str, float]]  # each statement and its seconds
+    created: int
+    closed: int
+    dismissed: int
+    reassigned: int
+
+
+def run_sweep() -> SweepRun:
+    """One `caseload.reminders.sweep_details()`, timed, with its statements counted as they reach the database."""
+    from django.db import connection
+
+    from caseload.reminders import sweep_details
+
+    statements, sql_seconds = [], [0.0]
+
+    def counted(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            sql_seconds[0] += took
+            statements.append((sql, took))
+
+    with connection.execute_wrapper(counted):
+        started = time.perf_counter()
+        result = sweep_details()
+        seconds = time.perf_counter() - started
+    return SweepRun(seconds, sql_seconds[0], statements, result.created, result.closed, result.dismissed, result.reassigned)
+
+
+def add_follow_up_reminders() -> int:
+    """The follow-ups of signed notes (an event's reminder, `reminder_add` when a note is signed), still open.
+
+    Those due in the last two weeks or later are open; older ones are taken as done. One INSERT … ON
+    CONFLICT DO NOTHING, as `reminder_add` makes each.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caseload.models import ProgressNote, Reminder
+
+    rows = (
+        ProgressNote.objects.signed().filter(follow_up_on__gte=timezone.localdate() - timedelta(days=14))
+        .exclude(client__status="discharged").order_by()
+        .values_list("pk", "client_id", "author_id", "follow_up_on", "next_steps")
+    )
+    reminders = [
+        Reminder(
+            key=Reminder.make_key("follow_up", f"caseload.ProgressNote:{pk}", due_on), kind="follow_up", client_id=client_id,
+            assignee_id=author_id, subject_type="caseload.ProgressNote", subject_id=str(pk),
+            title=f"Follow up: {steps[:150]}", due_on=due_on,
+        )
+        for pk, client_id, author_id, due_on, steps in rows
+    ]
+    Reminder.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=4000)
+    return len(reminders)
+
+
+def measure_sweep(runs: int) -> tuple[list[SweepRun], list[SweepRun], int]:
+    """The daily sweep on an empty reminders table, then again the same day: `runs` times each, alternately.
+
+    Before each first run the table is emptied (TRUNCATE, not timed). Between the two runs the open
+    follow-ups of signed notes are added, as events would have, and the table analysed, as autovacuum
+    would; the second run must make nothing. The reminders of the last second run stay for the pages.
+    """
+    from django.db import connection
+
+    first, second, follow_ups = [], [], 0
+    for _ in range(runs):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE caseload_reminder")
+        first.append(run_sweep())
+        follow_ups = add_follow_up_reminders()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE caseload_reminder")
+        second.append(run_sweep())
+        if second[-1].created:
+            raise SystemExit(f"The reminder sweep run again the same day made {second[-1].created} reminders, not 0.")
+    return first, second, follow_ups
 
 
 @dataclass
@@ -756,7 +1315,7 @@ def main() -> int:
     from clients.models import Client
 
     call_command("migrate", verbosity=0)
-    seed_seconds = plan_seconds = plan_rows = None
+    seed_seconds = plan_seconds = plan_rows = note_rows = None
     if not args.keep_db:
         started = time.perf_counter()
         call_command("seed_demo", clients=args.clients, managers=args.managers, stdout=io.StringIO())
@@ -777,16 +1336,31 @@ def main() -> int:
             f"{plan_rows['goals']} goals, {plan_rows['objectives']} objectives, {plan_rows['actions']} actions, "
             f"{plan_rows['signatures']} signatures in {plan_seconds:.1f} s."
         )
-        # A live database has planner statistics (autovacuum keeps them); a freshly loaded one not yet.
+        note_rows = seed_notes(client, manager, care_plan_subjects(client, manager))
+        print(
+            f"Seeded {note_rows['notes']} progress notes ({note_rows['in_table']} in the agency; {note_rows['signed']} signed, "
+            f"{note_rows['late']} of them late entries; {note_rows['drafts']} drafts), {note_rows['goal_links']} goals "
+            f"addressed, {note_rows['addenda']} addenda, {note_rows['follow_ups']} follow-up dates in {note_rows['seconds']:.1f} s "
+            f"({note_rows['cpu_seconds']:.1f} s of this process's CPU; load average {os.getloadavg()[0]:.1f})."
+        )
+        # A live database has planner statistics and no dead rows (autovacuum sees to both); a freshly loaded
+        # one not yet: the UPDATE that signs the seeded notes with goals leaves their draft versions behind.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
+
+    open_clients = Client.objects.open().count()
+    print(f"Timing the reminder sweep ({open_clients} open clients of {Client.objects.count()}), {args.sweeps} times "
+          "on an empty reminders table and again the same day …")
+    sweep_first, sweep_second, follow_ups = measure_sweep(args.sweeps)
 
     manager, client, family_name, matches, supervisor = choose_subjects()
     plans = care_plan_subjects(client, manager)
-    pages = build_pages(manager, client, family_name, supervisor, plans)
+    notes = note_subjects(client, manager, plans)
+    pages = build_pages(manager, client, family_name, supervisor, plans, notes)
     print(
-        f"Case manager {manager.username}: {manager.open_clients} open clients. Detail of {client.client_number}; "
-        f"search {family_name!r} ({matches} of their clients). Supervisor {supervisor.username}."
+        f"Case manager {manager.username}: {manager.open_clients} open clients, {notes['tasks']} tasks. "
+        f"Detail of {client.client_number} ({notes['notes']} notes); search {family_name!r} ({matches} of their clients). "
+        f"Supervisor {supervisor.username}. Notes saved for {notes['writer'].client_number}."
     )
     print(f"Rendering the PDF of {client.client_number}'s care plan version {plans[0].number}, {args.pdf_renders} times …")
     pdf = measure_pdf(plans[0], renders=args.pdf_renders)
@@ -829,13 +1403,26 @@ def main() -> int:
                 f"{timing.name:<{width}}  {timing.median:>9.2f}  {timing.median / one_line.median:>7.2f}  "
                 f"{timing.queries:>7}  {timing.size / 1024:>15.1f}"
             )
-    # The care plan pages again for another client's smaller plan: a query that depends on the record shows here.
+    sweeps = [("first run, empty reminders table", sweep_first), ("again the same day", sweep_second)]
+    print()
+    title = f"Reminder sweep ({open_clients} open clients)"
+    print(f"{title:<{width}}  {'median ms':>9}  {'min ms':>7}  {'queries':>7}  {'of which SQL ms':>15}  made / closed")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 7}  {'-' * 7}  {'-' * 15}  -------------")
+    for name, runs in sweeps:
+        print(
+            f"{name:<{width}}  {statistics.median(run.seconds for run in runs) * 1000:>9.1f}  "
+            f"{min(run.seconds for run in runs) * 1000:>7.1f}  {statistics.median(len(run.statements) for run in runs):>7g}  "
+            f"{statistics.median(run.sql_seconds for run in runs) * 1000:>15.1f}  {runs[-1].created} / {runs[-1].closed}"
+        )
+    print(f"  {args.sweeps} runs of each; {follow_ups} open follow-ups of signed notes added between them. The second run made 0.")
+    # The pages again for a smaller record (or caseload): a query that depends on the record shows here.
     differ = [page for page in pages if page.smaller and len(page.smaller_queries) != len(page.queries)]
     second = [page for page in pages if page.smaller]
     if second:
         print()
-        print("Queries of the care plan pages for a smaller plan (3 goals, 2 versions) → this plan (5 goals, 5 versions):")
-        print("  " + ", ".join(f"{page.name} {len(page.smaller_queries)} → {len(page.queries)}" for page in second) + ".")
+        print("Queries at two sizes (a smaller record → the timed one):")
+        for page in second:
+            print(f"  {page.name} ({page.sizes}): {len(page.smaller_queries)} → {len(page.queries)}")
         print("  The same on every page." if not differ else f"  NOT THE SAME: {', '.join(page.name for page in differ)}.")
     missed = [page.name for page, _ratio, misses in rows if misses]
     print()
@@ -855,6 +1442,24 @@ def main() -> int:
                 "seed_seconds": round(seed_seconds, 2) if seed_seconds is not None else None,
                 "care_plan_seed_seconds": round(plan_seconds, 2) if plan_seconds is not None else None,
                 "care_plan_rows": plan_rows,
+                "note_rows": note_rows,
+                "sweep": {
+                    "runs": args.sweeps,
+                    "open_clients": open_clients,
+                    "follow_ups_added": follow_ups,
+                    **{
+                        key: [
+                            {
+                                "ms": round(run.seconds * 1000, 1), "sql_ms": round(run.sql_seconds * 1000, 1),
+                                "queries": len(run.statements), "created": run.created, "closed": run.closed,
+                                "dismissed": run.dismissed, "reassigned": run.reassigned,
+                                "sql": [{"ms": round(took * 1000, 1), "sql": sql[:300]} for sql, took in run.statements],
+                            }
+                            for run in runs
+                        ]
+                        for key, runs in (("first", sweep_first), ("again", sweep_second))
+                    },
+                },
                 "requests_per_page": args.requests,
                 "warmup_per_page": args.warmup,
                 "load_average": [round(load_before, 2), round(load_after, 2)],
@@ -875,7 +1480,9 @@ def main() -> int:
                         "missed": misses,
                         **(
                             {
-                                "smaller_path": page.smaller,
+                                "smaller_path": page.smaller.path,
+                                "smaller_user": page.smaller.username,
+                                "sizes": page.sizes,
                                 "smaller_queries": len(page.smaller_queries),
                                 "smaller_sql": page.smaller_queries,
                             }
