@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -78,14 +78,19 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
         first = list(rows[: per_page + 1])
         if len(first) <= per_page:
             return Paginator(first, per_page).page(1), _caseload_counts(first)
-    counts = mine.aggregate(
+    # The whole caseload's counts in two aggregates over plain columns (PostgreSQL cannot aggregate
+    # over the annotations above in one statement).
+    base = Client.objects.filter(case_manager=user).open()
+    counts = base.aggregate(
         active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
         referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
-        at_risk=Count("pk", filter=Q(at_risk=True)),
-        overdue=Sum("overdue"),
-        due_today=Sum("due_today"),
+        at_risk=Count("pk", filter=Q(Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)))),
     )
-    counts["overdue"], counts["due_today"] = counts["overdue"] or 0, counts["due_today"] or 0
+    counts.update(
+        Reminder.objects.filter(client__in=base, status=Reminder.Status.OPEN)
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        .aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)), due_today=Count("pk", filter=Q(due_on=today)))
+    )
     paginator = Paginator(rows, per_page)
     if not query:
         paginator.count = counts["active"] + counts["referred"]  # already counted: spare a second COUNT
