@@ -359,7 +359,7 @@ def test_the_pdf_says_who_is_over_target(supervisor, overloaded, media):
     import shutil
     import subprocess
 
-    if not shutil.which("pdftotext"):
+    if not shutil.which("pdftotext") and os.environ.get("REQUIRE_SERVICES") != "1":  # CI must have it
         pytest.skip("pdftotext (poppler-utils) is not installed")
     report = SupervisionReport.objects.create(requested_by=supervisor)
     tasks.render_supervision_report(str(report.pk))
