@@ -75,6 +75,9 @@ def test_tasks_work_by_touch_on_the_tablet(live_server, tablet, signed_in, asser
     page.goto("/tasks/")
     assert_accessible(page)
     task(page, "Line Andersen").get_by_role("button", name="Done").tap()
+    # The page after the redirect says what was done; only then are its buttons counted.
+    expect(page.get_by_text("Done: ", exact=False).first).to_be_visible()
+    page.wait_for_load_state("load")
     expect(task(page, "Line Andersen")).to_have_count(0)
     for button in page.get_by_role("button").all():
         box = button.bounding_box()
