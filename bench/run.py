@@ -1073,6 +1073,14 @@ def build_pages(manager, client, family_name, supervisor, plans, notes) -> list[
             sizes="1 → 2 goals",
         ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
+        Page("supervision dashboard (supervisor)", supervisor.username, "/supervision/", expect=("Weighted load per FTE", "team weighted load")),
+        Page("supervision dashboard (all teams)", "admin", "/supervision/", expect=("Agency totals", "Weighted load per FTE")),
+        Page(
+            "supervision: a case manager's caseload", "admin", f"/supervision/case-managers/{manager.pk}/",
+            expect=(client.client_number, "due-badge"),
+            smaller=Page("", "admin", f"/supervision/case-managers/{other.pk}/", expect="due-badge"),
+            sizes=f"{other.open_clients} → {manager.open_clients} clients",
+        ),
         Page(
             "client search: results GET (supervisor)", supervisor.username, "/clients/",
             expect="your search", before=("post", "/clients/", search),

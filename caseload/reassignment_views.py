@@ -32,6 +32,7 @@ from caseload.reassignment_forms import AcuityForm, MoveForm
 from caseload.selectors import assignable_case_managers, attach_due_items, caseload_today
 from caseload.services import client_assign
 from caseload.supervision import CaseManagerLoad, _loads, visible_teams
+from caseload.tasks import notify_assignments
 from caseload.views import PAGE_SIZE
 from clients.models import Acuity, Client
 from clients.selectors import get_client_for_user
@@ -239,8 +240,12 @@ def move_confirm(request, user_id):
                                if client.case_manager_id != person.pk or client.status == Client.Status.DISCHARGED]
             if len(clients) != len(ids) or moved_meanwhile:
                 raise StalePreview(len(ids) - len(clients) + len(moved_meanwhile))
-            for client in clients:
-                client_assign(client=client, case_manager=target, by=request.user, reason=reason)
+            moves = [
+                client_assign(client=client, case_manager=target, by=request.user, reason=reason, notify=False).pk
+                for client in clients
+            ]
+            # Each case manager gets one mail listing every client of the move, not one mail per client.
+            transaction.on_commit(lambda: notify_assignments.delay(moves))
     except StalePreview as stale:
         count = stale.args[0]
         messages.error(request, ngettext(

@@ -15,11 +15,12 @@ def default_team_for(user) -> Team | None:
 
 
 @transaction.atomic
-def client_assign(*, client, case_manager, by, reason: str, team: Team | None = None) -> Assignment:
+def client_assign(*, client, case_manager, by, reason: str, team: Team | None = None, notify: bool = True) -> Assignment:
     """Make `case_manager` the client's primary case manager, closing the current assignment.
 
     The history keeps who carried the case, from when to when, who moved it and why. Both case
-    managers are told by a task queued once the transaction has committed.
+    managers are told by a task queued once the transaction has committed; a caller that moves many
+    clients at once passes notify=False and queues `notify_assignments` once for all of them.
     """
     from caseload.reminders import reminders_follow_case
     from caseload.tasks import notify_assignment
@@ -43,5 +44,6 @@ def client_assign(*, client, case_manager, by, reason: str, team: Team | None = 
     locked.save()
     client.case_manager, client.team, client.version = case_manager, team, locked.version
     reminders_follow_case([locked.pk])  # the case's reminders move to the new case manager now
-    transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
+    if notify:
+        transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
     return assignment

@@ -10,42 +10,74 @@ from django.utils.translation import gettext as _
 
 from caseload.models import Assignment
 
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 900, "max_retries": 8}
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=900, max_retries=8)
+
+@shared_task(bind=True, **RETRY)
 def notify_assignment(self, assignment_id: int) -> bool:
     """Tell the new case manager (and the previous one) about a move. Returns False if already told."""
+    return assignments_notify([assignment_id]) > 0
+
+
+@shared_task(bind=True, **RETRY)
+def notify_assignments(self, assignment_ids: list[int]) -> int:
+    """Tell each case manager once about a move of many clients. Returns how many moves were told now."""
+    return assignments_notify(assignment_ids)
+
+
+def assignments_notify(assignment_ids: list[int]) -> int:
+    """One mail per person for all the moves that concern them, then mark the moves as told.
+
+    The rows are locked, so two workers never tell the same move twice; a move already told is
+    skipped, so a retry after a mail failure sends only what was not marked.
+    """
     with transaction.atomic():
-        assignment = (
+        moves = list(
             Assignment.objects.select_for_update(of=("self",))
-            .select_related("client", "case_manager", "assigned_by")
-            .get(pk=assignment_id)
+            .select_related("client", "case_manager")
+            .filter(pk__in=assignment_ids, notified_at__isnull=True)
+            .order_by("client__client_number")
         )
-        if assignment.notified_at is not None:
-            return False
-        previous = (
-            Assignment.objects.filter(client_id=assignment.client_id, started_at__lt=assignment.started_at)
-            .select_related("case_manager")
-            .order_by("-started_at")
-            .first()
-        )
-        link = settings.SITE_URL.rstrip("/") + reverse("clients:detail", args=[assignment.client_id])
-        # No names in email: the number and an opaque link lead back to the scoped, audited record.
-        number = assignment.client.client_number
-        recipients = [(assignment.case_manager, _("Client %(number)s has been assigned to you.") % {"number": number})]
-        if previous and previous.case_manager_id != assignment.case_manager_id:
-            recipients.append(
-                (previous.case_manager, _("Client %(number)s has moved to %(name)s.")
-                 % {"number": number, "name": assignment.case_manager.display_name})
-            )
-        for person, line in recipients:
+        if not moves:
+            return 0
+        for person, lines in _mail_lines(moves).items():
             if person.email:
-                body = "\n\n".join(
-                    [line, _("Reason: %(reason)s") % {"reason": assignment.reason or "—"}, link]
-                )
-                send_mail(_("Caseload change"), body, settings.DEFAULT_FROM_EMAIL, [person.email])
-        assignment.notified_at = timezone.now()
-        assignment.save(update_fields=["notified_at"])
-    return True
+                send_mail(_("Caseload change"), "\n\n".join(lines), settings.DEFAULT_FROM_EMAIL, [person.email])
+        Assignment.objects.filter(pk__in=[move.pk for move in moves]).update(notified_at=timezone.now())
+    return len(moves)
+
+
+def _mail_lines(moves: list[Assignment]) -> dict:
+    """Each person's lines: one per client moved to or away from them, with the reason and a link.
+
+    No names of clients in email: the number and an opaque link lead back to the scoped, audited record.
+    """
+    move_of_client = {move.client_id: move for move in moves}
+    previous_of = {}  # move id → the case manager who carried the client just before it
+    for earlier in (
+        Assignment.objects.filter(client_id__in=move_of_client)
+        .select_related("case_manager")
+        .order_by("client_id", "-started_at")
+    ):
+        move = move_of_client[earlier.client_id]
+        if earlier.started_at < move.started_at and move.pk not in previous_of:
+            previous_of[move.pk] = earlier.case_manager
+    lines: dict = {}
+    site = settings.SITE_URL.rstrip("/")
+    for move in moves:
+        number = move.client.client_number
+        link = site + reverse("clients:detail", args=[move.client_id])
+        reason = _("Reason: %(reason)s") % {"reason": move.reason or "—"}
+        lines.setdefault(move.case_manager, []).append(
+            "\n".join([_("Client %(number)s has been assigned to you.") % {"number": number}, reason, link])
+        )
+        previous = previous_of.get(move.pk)
+        if previous and previous.pk != move.case_manager_id:
+            lines.setdefault(previous, []).append("\n".join([
+                _("Client %(number)s has moved to %(name)s.") % {"number": number, "name": move.case_manager.display_name},
+                reason, link,
+            ]))
+    return lines
 
 
 from caseload import reminder_tasks, supervision_tasks  # noqa: E402, F401  (autodiscovery reads caseload.tasks only)

@@ -44,3 +44,16 @@ def test_it_leaves_the_assignment_unmarked_while_mail_keeps_failing(teammate, cl
         notify_assignment.apply(args=[assignment.pk], throw=False)
     assignment.refresh_from_db()
     assert assignment.notified_at is None and mail.outbox == []
+
+
+def test_a_move_of_many_clients_tells_each_person_once_and_never_twice(case_manager, teammate, client_a):
+    from caseload.tasks import notify_assignments
+    from tests.factories import ClientFactory
+
+    second = ClientFactory(case_manager=case_manager)
+    moves = [hand_over(client, teammate).pk for client in (client_a, second)]
+    assert notify_assignments.apply(args=[moves]).get() == 2
+    assert notify_assignments.apply(args=[moves]).get() == 0  # a second delivery of the task finds them told
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@agency.example", "anton@agency.example"]
+    to_anton = next(m for m in mail.outbox if m.to == ["anton@agency.example"])
+    assert client_a.client_number in to_anton.body and second.client_number in to_anton.body

@@ -306,10 +306,13 @@ class TestConfirm:
             assert any(event.changes.get("case_manager_id") == [case_manager.pk, teammate.pk] for event in changes)
             assert AuditEvent.objects.filter(client=client, action="create", object_type="caseload.Assignment",
                                              actor=supervisor).exists()
-        # Each case manager hears about each client: by client number, never by name.
-        assert sorted(message.to[0] for message in mail.outbox) == ["anna@agency.example"] * 4 + ["anton@agency.example"] * 4
+        # Each case manager gets one mail naming every client of the move: by client number, never by name.
+        assert sorted(message.to[0] for message in mail.outbox) == ["anna@agency.example", "anton@agency.example"]
+        to_anna, to_anton = sorted(mail.outbox, key=lambda message: message.to[0])
         for client in moving:
-            assert sum(client.client_number in message.body for message in mail.outbox) == 2
+            assert f"Client {client.client_number} has moved to Anton Berg." in to_anna.body
+            assert f"Client {client.client_number} has been assigned to you." in to_anton.body
+        assert to_anton.body.count("Reason: Anna is over target; Anton has room") == 4
         assert not any(client.legal_family_name in message.body for message in mail.outbox for client in moving)
 
     def test_if_one_client_cannot_move_none_does(
