@@ -57,6 +57,21 @@
       timer = window.setTimeout(save, delay);
     }
 
+    // Anything typed before this script ran (a slow connection) is saved too.
+    function changedAlready() {
+      return Array.prototype.some.call(form.elements, function (field) {
+        if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+        if (field.tagName === "SELECT") {
+          var options = Array.prototype.slice.call(field.options);
+          var marked = options.some(function (option) { return option.defaultSelected; });
+          if (!marked && !field.multiple) { return field.selectedIndex > 0; }  // the browser chose the first
+          return options.some(function (option) { return option.selected !== option.defaultSelected; });
+        }
+        return "defaultValue" in field && field.type !== "hidden" && field.value !== field.defaultValue;
+      });
+    }
+    if (changedAlready()) { schedule(DELAY); }
+
     form.addEventListener("input", function () { schedule(DELAY); });
     form.addEventListener("change", function () { schedule(DELAY); });
     // A save by hand waits for an automatic one in flight, so that it carries the newest version.

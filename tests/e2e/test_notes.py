@@ -335,7 +335,7 @@ def test_nothing_typed_is_lost(live_server, page, signed_in, assert_accessible, 
     page.get_by_role("region", name="Progress notes").get_by_role("link", name="Record a contact").click()
     expect(page).to_have_url(re.compile(rf"/notes/clients/{client_a.pk}/new/$"))
     page.get_by_label("Data", exact=True).fill(DATA)
-    expect(page.locator(".autosave-status")).to_contain_text(AUTOSAVED, timeout=15000)
+    expect(page.locator(".autosave-status")).to_contain_text(AUTOSAVED, timeout=30000)
 
     note = ProgressNote.objects.get(client=client_a)
     expect(page).to_have_url(edit_url(note))
@@ -492,3 +492,27 @@ def test_the_note_form_works_by_touch_on_the_tablet(
     expect(card).to_contain_text("Signed by Anna Lindqvist")
     assert (note.contact_type, note.follow_up_on) == ("office", in_days(7))
     assert_accessible(page)
+
+
+def test_what_was_typed_before_the_page_finished_loading_is_saved_and_an_untouched_form_saves_nothing(
+    live_server, page, signed_in, case_manager, client_a
+):
+    signed_in(page, case_manager)
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/js/autosave*.js", hold)  # a slow connection: the script arrives late
+    page.goto(f"/notes/clients/{client_a.pk}/new/", wait_until="commit")
+    page.get_by_label("Data", exact=True).fill(DATA)
+    assert held, "the page asked for the autosave script"
+    held[0].continue_()
+    expect(page.locator(".autosave-status")).to_contain_text(AUTOSAVED, timeout=30000)
+    assert ProgressNote.objects.get(client=client_a).data == DATA
+
+    page.unroute("**/js/autosave*.js", hold)
+    page.goto(f"/notes/clients/{client_a.pk}/new/")
+    page.wait_for_timeout(6000)  # longer than the autosave delay: nothing typed, nothing saved
+    expect(page.locator(".autosave-status")).to_have_text("")
+    assert ProgressNote.objects.filter(client=client_a).count() == 1
