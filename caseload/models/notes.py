@@ -91,6 +91,8 @@ class ProgressNote(Audited, models.Model):
         indexes = [
             models.Index(fields=["client", "-contact_at"]),
             models.Index(fields=["author", "status"]),
+            # The supervision dashboard counts each case manager's contacts in the last 30 days.
+            models.Index(fields=["author", "-contact_at"], name="note_author_contact_idx"),
             models.Index(fields=["status", "created_at"]),
         ]
 
