@@ -38,7 +38,7 @@ def partner_referral(request, token):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.partner_update(token=token, to_status=data["to_status"], appointment_at=data["appointment_at"],
+            referral = services.partner_update(token=token, to_status=data["to_status"], appointment_at=data["appointment_at"],
                                     note=data["note"], name=data["name"])
         except services.NotAllowed as error:
             form.add_error("to_status", str(error))
