@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from careplans.demo import seed_care_plans
-from referrals.demo import seed_directory, seed_referral
 from caseload import audit
 from caseload.models import (
     AcuityRating,
@@ -28,6 +27,7 @@ from caseload.models import (
 )
 from caseload.reminders import sweep
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+from referrals.demo import seed_directory, seed_referral
 
 DEMO_PASSWORD = "caseload-demo-2026"
 
