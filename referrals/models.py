@@ -113,6 +113,12 @@ class Service(models.Model):
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
 
+    @property
+    def language_names(self) -> list[str]:
+        from clients.models import LANGUAGE_NAMES
+
+        return [str(LANGUAGE_NAMES.get(code, code)) for code in self.language_codes]
+
     def set_languages(self, codes) -> None:
         codes = sorted({code.strip().lower() for code in codes if code.strip()})
         self.languages = f",{','.join(codes)}," if codes else ""

@@ -22,7 +22,9 @@ from referrals.models import REDISCLOSURE_NOTICE
 
 def _private(response):
     response["Cache-Control"] = "no-store, " + response.get("Cache-Control", "private")
-    response["Referrer-Policy"] = "no-referrer"  # the token must not travel to another site
+    # The token must not travel to another site. "same-origin", not "no-referrer": with no referrer the
+    # browser sends `Origin: null` on the form's POST, and the CSRF check rightly refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

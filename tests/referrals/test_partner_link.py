@@ -37,7 +37,7 @@ def test_it_opens_without_signing_in_and_shows_only_what_was_shared(client, link
     assert client_a.full_name in text and "Needs a stable home after discharge." in text
     assert "PHQ9 16" in text
     assert "AUDITC" not in text and "redisclosure" not in text  # not covered by the consent
-    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "same-origin"
     disclosure = Disclosure.objects.get(channel="partner_link")
     assert disclosure.disclosed_by is None and disclosure.consent_id == row.referral.consent_id
     assert AuditEvent.objects.filter(summary="referral (partner link)", client_id=client_a.pk).exists()
