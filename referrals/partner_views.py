@@ -50,7 +50,7 @@ def partner_referral(request, token):
                     form.add_error(name if name in form.fields else None, text)
         else:
             audit.record(action="update", client_id=referral.client_id, obj=referral,
-                         summary=f"referral updated by {referral.service.organization.name} through its link")
+                         summary="referral updated through the partner link", actor_name=services.partner_name(link))
             return _private(render(request, "referrals/partner_done.html", {"referral": referral}))
     services.partner_link_opened(link=link, consent=consent)
     shared = services.shared_record(referral, consent)

@@ -311,9 +311,14 @@ def partner_link_for_token(token: str) -> tuple[PartnerLink | None, Consent | No
     return link, consent
 
 
+def partner_name(link: PartnerLink) -> str:
+    return f"{link.referral.service.organization.name} (partner link)"[:150]
+
+
 def partner_link_opened(*, link: PartnerLink, consent: Consent) -> None:
     """Each opening shows client information: it is audited and logged as a disclosure."""
-    audit.record(action="view", client_id=link.client_id, obj=link.referral, summary="referral (partner link)")
+    audit.record(action="view", client_id=link.client_id, obj=link.referral, summary="referral (partner link)",
+                 actor_name=partner_name(link))
     disclosure_record(referral=link.referral, consent=consent, channel=Disclosure.Channel.PARTNER_LINK)
 
 

@@ -40,7 +40,8 @@ def test_it_opens_without_signing_in_and_shows_only_what_was_shared(client, link
     assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "same-origin"
     disclosure = Disclosure.objects.get(channel="partner_link")
     assert disclosure.disclosed_by is None and disclosure.consent_id == row.referral.consent_id
-    assert AuditEvent.objects.filter(summary="referral (partner link)", client_id=client_a.pk).exists()
+    assert AuditEvent.objects.filter(summary="referral (partner link)", client_id=client_a.pk,
+                                     actor_name="Bolig Nord (partner link)").exists()
 
 
 def test_it_leaves_out_what_the_consent_does_not_name(client, client_a, housing, case_manager, consent):
