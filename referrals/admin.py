@@ -30,7 +30,6 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["category", "accepts_referrals"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
-    help_texts = {"languages": "Language codes between commas, e.g. ,da,en,"}
 
     def save_model(self, request, obj, form, change):
         obj.refresh_search_text()

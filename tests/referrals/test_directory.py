@@ -84,3 +84,23 @@ def test_it_shows_a_referral_in_the_same_queries_at_any_history(login, case_mana
     large = queries(web, f"/referrals/{referral.pk}/")
     assert (small, large) == (15, 15)
     assert Service.objects.count() == 1
+
+
+def test_it_lists_consents_and_disclosures_in_the_same_queries_at_any_size(login, case_manager, client_a, housing):
+    from referrals import services
+
+    web = login(case_manager)
+
+    def grow(count):
+        for _ in range(count):
+            ConsentFactory(client=client_a, organization=housing.organization, created_by=case_manager)
+            referral = services.referral_create(client=client_a, service=housing, by=case_manager, reason="x",
+                                                urgency="routine", shared_items=["reason"])
+            services.referral_send(referral=referral, by=case_manager)
+
+    grow(SMALL)
+    small = (queries(web, f"/clients/{client_a.pk}/consents/"), queries(web, f"/clients/{client_a.pk}/disclosures/"))
+    grow(LARGE - SMALL)
+    large = (queries(web, f"/clients/{client_a.pk}/consents/"), queries(web, f"/clients/{client_a.pk}/disclosures/"))
+    assert web.get(f"/clients/{client_a.pk}/disclosures/").content.decode().count("Referral sent") == LARGE
+    assert small == large == (10, 10)
