@@ -963,12 +963,62 @@ def note_form(goals, **overrides) -> dict:
     }
 
 
+DIRECTORY_SERVICES = 2_000
+CLIENT_REFERRALS = 40
+
+
+def seed_directory_and_referrals(client, manager, *, seed: int = 2026) -> dict:
+    """2,000 services of 200 organizations, and 40 referrals of the measured client, each with its history.
+
+    Skipped when the directory is already that big (a kept database).
+    """
+    import random
+
+    from django.utils import timezone
+
+    from referrals.models import Category, Organization, Referral, ReferralEvent, Service
+
+    rng = random.Random(seed)
+    if Service.objects.count() < DIRECTORY_SERVICES:
+        organizations = Organization.objects.bulk_create(
+            [Organization(hsds_id=f"bench-org-{n}", name=f"Community organization {n}") for n in range(200)]
+        )
+        languages = [",da,", ",da,en,", ",en,", ",da,en,ar,", ",pl,da,"]
+        services = []
+        for n in range(DIRECTORY_SERVICES):
+            category = Category.values[n % len(Category.values)]
+            organization = organizations[n % len(organizations)]
+            name = f"{Category(category).label} service {n}"
+            services.append(Service(
+                hsds_id=f"bench-svc-{n}", organization=organization, name=name, category=category,
+                description=rng.choice(["Drop-in and appointments.", "Help to find and keep a home.",
+                                        "Groups every week.", "Advice by phone and in person."]),
+                languages=rng.choice(languages), accepts_referrals=n % 7 != 0,
+                search_text=f"{name} {organization.name}".upper(),
+            ))
+        Service.objects.bulk_create(services, batch_size=2000)
+    if not Referral.objects.filter(client=client).exists():
+        picked = list(Service.objects.order_by("hsds_id")[:CLIENT_REFERRALS])
+        now = timezone.now()
+        referrals = Referral.objects.bulk_create([
+            Referral(client=client, service=service, reason="Bench referral", shared_items=["contact", "reason"],
+                     status=rng.choice(["sent", "accepted", "appointment_set", "closed"]), created_by=manager,
+                     status_changed_at=now)
+            for service in picked
+        ])
+        ReferralEvent.objects.bulk_create([
+            ReferralEvent(referral=referral, client=client, from_status=step[0], to_status=step[1], by_user=manager)
+            for referral in referrals for step in (("", "draft"), ("draft", "sent"), ("sent", referral.status))
+        ])
+    return {"services": Service.objects.count(), "referrals": Referral.objects.filter(client=client).count()}
+
+
 def keep_version(page: Page, response) -> None:
     """An automatic save answers with the draft's new version: the next save sends it, as the browser does."""
     page.data["version"] = str(response.json()["version"])
 
 
-def build_pages(manager, client, family_name, supervisor, plans, notes) -> list[Page]:
+def build_pages(manager, client, family_name, supervisor, plans, notes, directory=None) -> list[Page]:
     search = {"q": family_name}
     active, draft, small_active, small_draft = plans
     small, writer, other = notes["small"], notes["writer"], notes["other"]
@@ -1071,6 +1121,16 @@ def build_pages(manager, client, family_name, supervisor, plans, notes) -> list[
                 f"/notes/clients/{small.pk}/new/", method="post", data=note_form(notes["small_goals"], sign="1"), status=302,
             ),
             sizes="1 → 2 goals",
+        ),
+        Page(
+            "directory search (2,000 services)", manager.username, "/referrals/directory/",
+            data={"category": "housing", "language": "da", "q": "service"}, expect="directory-list",
+            sizes=f"{(directory or {}).get('services', DIRECTORY_SERVICES)} services",
+        ),
+        Page(
+            "a client's referral list", manager.username, f"/referrals/clients/{client.pk}/",
+            expect="referral-status",
+            sizes=f"{(directory or {}).get('referrals', CLIENT_REFERRALS)} referrals",
         ),
         Page("client list (supervisor)", supervisor.username, "/clients/", expect="clients you can see"),
         Page("supervision dashboard (supervisor)", supervisor.username, "/supervision/", expect=("Weighted load per FTE", "team weighted load")),
@@ -1364,7 +1424,8 @@ def main() -> int:
     manager, client, family_name, matches, supervisor = choose_subjects()
     plans = care_plan_subjects(client, manager)
     notes = note_subjects(client, manager, plans)
-    pages = build_pages(manager, client, family_name, supervisor, plans, notes)
+    directory = seed_directory_and_referrals(client, manager)
+    pages = build_pages(manager, client, family_name, supervisor, plans, notes, directory)
     print(
         f"Case manager {manager.username}: {manager.open_clients} open clients, {notes['tasks']} tasks. "
         f"Detail of {client.client_number} ({notes['notes']} notes); search {family_name!r} ({matches} of their clients). "

@@ -31,7 +31,7 @@ TABLET_DEVICE = "tablet handed to the signer"
 def tablet(request, plan_id):
     plan = get_client_record_for_user(request.user, CarePlan, plan_id, summary="care plan (tablet)")
     handover = handover_for(request)
-    if not handover or handover["plan"] != str(plan.pk):
+    if not handover or handover.get("plan") != str(plan.pk):
         return redirect("careplans:plan", plan_id=plan.pk)
     signatures = list(Signature.objects.filter(plan=plan))
     pending = services.pending_signers(plan, signatures) if plan.status == CarePlan.Status.AWAITING else []

@@ -106,15 +106,19 @@ def record(
     summary: str = "",
     changes: dict | None = None,
     actor=None,
+    actor_name: str = "",
 ) -> None:
-    """Append one entry. Called inside the transaction of the change it describes."""
+    """Append one entry. Called inside the transaction of the change it describes.
+
+    `actor_name` names who acted without an account (a partner organization through its link).
+    """
     from caseload.models import AuditEvent
 
     context = _context.get()
     actor = actor if actor is not None else current_actor()
     AuditEvent.objects.create(
         actor=actor,
-        actor_name=actor.display_name if actor is not None else "system",
+        actor_name=actor.display_name if actor is not None else (actor_name or "system"),
         action=action,
         client_id=client_id,
         object_type=obj._meta.label if obj is not None else "",

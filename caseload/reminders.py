@@ -38,10 +38,11 @@ from caseload.models import AgencySettings, Assignment, ProgressNote, Reminder, 
 Kind = Reminder.Kind
 
 # Made and closed by the sweep from the state of the records: an open one that today's sweep would
-# not make any more has lost its cause. (Referral follow-ups join when referrals exist.)
-SWEPT_KINDS = [Kind.NO_CONTACT, Kind.PLAN_REVIEW, Kind.PLAN_SIGNATURES, Kind.REASSESSMENT, Kind.UNSIGNED_NOTE]
+# not make any more has lost its cause.
+SWEPT_KINDS = [Kind.NO_CONTACT, Kind.PLAN_REVIEW, Kind.PLAN_SIGNATURES, Kind.REASSESSMENT, Kind.UNSIGNED_NOTE,
+               Kind.REFERRAL_FOLLOW_UP]
 # Belong to whoever carries the case now; an unsigned note stays with its author.
-CASE_KINDS = [Kind.NO_CONTACT, Kind.PLAN_REVIEW, Kind.PLAN_SIGNATURES, Kind.REASSESSMENT]
+CASE_KINDS = [Kind.NO_CONTACT, Kind.PLAN_REVIEW, Kind.PLAN_SIGNATURES, Kind.REASSESSMENT, Kind.REFERRAL_FOLLOW_UP]
 
 PLAN_REVIEW_NOTICE_DAYS = 14  # a plan review is a task from 14 days before its date
 PLAN_SIGNATURES_WAIT_DAYS = 7  # a plan waiting for signatures longer than this is a task
@@ -260,14 +261,32 @@ def _unsigned_note_candidates(now: datetime) -> list[Reminder]:
 
 
 def referral_follow_up_candidates(today: date, now: datetime) -> list[Reminder]:
-    """Hook for referral follow-ups (kind REFERRAL_FOLLOW_UP). Referrals do not exist yet: nothing.
+    """Open referrals without an update for REFERRAL_FOLLOW_UP_DAYS (7 by default), for the case manager.
 
-    When referrals/ has its models, return here, from ONE query, one unsaved `_reminder(...)` per
-    referral whose follow-up is due by `today` (subject "referrals.Referral", due on its follow-up
-    date), and add Kind.REFERRAL_FOLLOW_UP to SWEPT_KINDS and CASE_KINDS so that a closed referral
-    closes its reminder.
+    One query. Due that many days after the last change of status, so the key is stable from one sweep
+    to the next, and a new step (the partner answering, the case manager closing it) makes the old
+    reminder's cause go: the sweep closes it, and a later silence makes a new one.
     """
-    return []
+    from django.conf import settings
+
+    from referrals.models import OPEN_STATUSES, Referral
+
+    days = settings.REFERRAL_FOLLOW_UP_DAYS
+    rows = (
+        Referral.objects.filter(status__in=OPEN_STATUSES, status_changed_at__lte=now - timedelta(days=days))
+        .exclude(client__status="discharged")
+        .order_by()
+        .values_list("pk", "client_id", "client__case_manager_id", "status_changed_at", "service__name")
+    )
+    return [
+        _reminder(
+            kind=Kind.REFERRAL_FOLLOW_UP, client_id=client_id, due_on=_local_day(changed) + timedelta(days=days),
+            title=_("Follow up the referral to %(service)s: no update for %(days)s days") % {
+                "service": service, "days": days},
+            subject_type="referrals.Referral", subject_id=referral_id, assignee_id=case_manager_id,
+        )
+        for referral_id, client_id, case_manager_id, changed, service in rows
+    ]
 
 
 def _now_for(today: date | None) -> tuple[date, datetime]:
@@ -282,7 +301,7 @@ def _now_for(today: date | None) -> tuple[date, datetime]:
 def sweep(today: date | None = None) -> int:
     """Make the reminders that are due, close those whose cause has gone; returns how many were made.
 
-    Set-based: the same queries for 3 clients or 5,000. Thirteen at most (one read per kind of
+    Set-based: the same queries for 3 clients or 5,000. Fourteen at most (one read per kind of
     reminder, one of the agency settings when they are not cached, one of the open reminders, the
     highest id and a count around the insert, three UPDATEs, one audit entry), plus the INSERT … ON
     CONFLICT DO NOTHING of the new rows: one per 4,000 rows on PostgreSQL; SQLite takes 999

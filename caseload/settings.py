@@ -268,6 +268,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # noon a retry of digests that failed or lost their worker. REMINDERS_EVERY_SECONDS runs all three
 # every few seconds instead: for the worker test only.
 REMINDERS_EVERY_SECONDS = envint("REMINDERS_EVERY_SECONDS", "0")
+# A sent referral with no update for this many days becomes a follow-up task for the case manager.
+REFERRAL_FOLLOW_UP_DAYS = envint("REFERRAL_FOLLOW_UP_DAYS", "7")
+# How long a partner's one-time link to a referral works.
+REFERRAL_PARTNER_LINK_DAYS = envint("REFERRAL_PARTNER_LINK_DAYS", "14")
 # Jobs that must not be lost live in table rows; beat sends again what the broker lost or a killed
 # worker dropped. A run not picked up within the minute expires: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {

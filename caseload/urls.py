@@ -15,6 +15,8 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("assessments/", include("assessments.urls")),
     path("careplans/", include("careplans.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("partner/", include("referrals.partner_urls")),
     path("notes/", include("caseload.note_urls")),
     path("supervision/", include("caseload.supervision_urls")),
     path("supervision/", include("caseload.reassignment_urls")),

@@ -393,3 +393,111 @@ class Dependant(Audited, models.Model):
         if not self.date_of_birth:
             return None
         return years_between(self.date_of_birth, timezone.localdate())
+
+
+class ConsentQuerySet(ClientOwnedQuerySet):
+    def in_force(self, on=None):
+        """Signed, not revoked, and within its dates on `on` (now by default)."""
+        today = timezone.localdate(on) if on else timezone.localdate()
+        return self.filter(
+            signed_at__isnull=False, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
+        )
+
+
+class Consent(Audited, models.Model):
+    """A release of information: what may be shared, with whom, why, for how long; signed by the client."""
+
+    class Item(models.TextChoices):
+        # The same keys as referrals.models.SharedItem: what a referral carries.
+        CONTACT = "contact", _("Name, date of birth and contact details")
+        REASON = "reason", _("Reason for referral")
+        GOAL = "goal", _("The care-plan goal the referral serves")
+        MENTAL_HEALTH = "mental_health", _("Mental health summary and risk")
+        ASSESSMENTS = "assessments", _("Screening results")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    organization = models.ForeignKey(
+        "referrals.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="consents",
+        verbose_name=_("organization"),
+    )
+    recipient_person = models.CharField(
+        _("or a person"), max_length=200, blank=True, help_text=_("A named person, when not an organization."),
+    )
+    items = models.JSONField(_("what may be shared"), default=list)
+    covers_substance_use = models.BooleanField(
+        _("covers substance-use information"), default=False,
+        help_text=_("Specially protected: shared only when the client agrees to it here."),
+    )
+    purpose = models.CharField(_("for what purpose"), max_length=300)
+    valid_from = models.DateField(_("from"), default=timezone.localdate)
+    valid_until = models.DateField(_("until"))
+    # The client's signature, given on the handed-over tablet (the care-plan signing).
+    signed_at = models.DateTimeField(null=True, blank=True)
+    printed_name = models.CharField(max_length=200, blank=True)
+    image_svg = models.TextField(blank=True)
+    image_png = models.BinaryField(blank=True, default=b"")
+    content_hash = models.CharField(max_length=64, blank=True)
+    witnessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    revoke_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return _("Release of information to %(recipient)s") % {"recipient": self.recipient}
+
+    @property
+    def recipient(self) -> str:
+        return self.organization.name if self.organization_id else self.recipient_person
+
+    @property
+    def state(self) -> str:
+        today = timezone.localdate()
+        if self.revoked_at:
+            return "revoked"
+        if not self.signed_at:
+            return "unsigned"
+        if self.valid_until < today:
+            return "expired"
+        if self.valid_from > today:
+            return "not_yet"
+        return "active"
+
+    def get_state_display(self) -> str:
+        return {
+            "revoked": _("Revoked"), "unsigned": _("Waiting for the client's signature"), "expired": _("Expired"),
+            "not_yet": _("Not yet in force"), "active": _("In force"),
+        }[self.state]
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.state == "active"
+
+    @property
+    def item_labels(self) -> list[str]:
+        labels = dict(self.Item.choices)
+        return [str(labels.get(item, item)) for item in self.items]
+
+    def content(self) -> dict:
+        """What the client signs, canonical: its SHA-256 is kept with the signature."""
+        return {
+            "client": str(self.client_id), "organization": str(self.organization_id or ""),
+            "person": self.recipient_person, "items": sorted(self.items),
+            "substance_use": self.covers_substance_use, "purpose": self.purpose,
+            "from": self.valid_from.isoformat(), "until": self.valid_until.isoformat(),
+        }
+
+    @property
+    def image_data_uri(self) -> str:
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.image_svg.encode()).decode() if self.image_svg else ""

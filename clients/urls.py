@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import consent_views, views
 
 app_name = "clients"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path("people/<uuid:contact_id>/", views.contact_edit, name="contact_edit"),
     path("<uuid:client_id>/dependants/new/", views.dependant_add, name="dependant_add"),
     path("dependants/<uuid:dependant_id>/", views.dependant_edit, name="dependant_edit"),
+    path("<uuid:client_id>/consents/", consent_views.consent_list, name="consents"),
+    path("<uuid:client_id>/consents/new/", consent_views.consent_add, name="consent_add"),
+    path("consents/<uuid:consent_id>/", consent_views.consent_detail, name="consent"),
+    path("consents/<uuid:consent_id>/hand-over/", consent_views.consent_handover, name="consent_handover"),
+    path("consents/<uuid:consent_id>/tablet/", consent_views.consent_tablet, name="consent_tablet"),
+    path("consents/<uuid:consent_id>/revoke/", consent_views.consent_revoke, name="consent_revoke"),
+    path("<uuid:client_id>/disclosures/", consent_views.disclosure_list, name="disclosures"),
 ]

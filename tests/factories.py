@@ -195,3 +195,53 @@ class ReminderFactory(DjangoModelFactory):
     title = "Call about the housing application"
     due_on = factory.LazyFunction(date.today)
     key = factory.LazyAttributeSequence(lambda reminder, n: f"{reminder.kind}:test-{n}:{reminder.due_on.isoformat()}")
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = "referrals.Organization"
+
+    hsds_id = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Housing First {n}")
+    email = "intake@housing.example"
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = "referrals.Service"
+
+    hsds_id = factory.Sequence(lambda n: f"svc-{n}")
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Supported housing {n}")
+    category = "housing"
+    languages = ",da,en,"
+    email = "referrals@housing.example"
+    search_text = factory.LazyAttribute(lambda s: f"{s.name} {s.organization.name}".upper())
+
+
+class ConsentFactory(DjangoModelFactory):
+    """A signed consent in force for a year, covering contact details and the reason."""
+
+    class Meta:
+        model = "clients.Consent"
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    items = factory.LazyFunction(lambda: ["contact", "reason", "goal", "assessments"])
+    purpose = "Referral for housing"
+    valid_from = factory.LazyFunction(lambda: date.today())
+    valid_until = factory.LazyFunction(lambda: date.today().replace(year=date.today().year + 1))
+    signed_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
+    printed_name = "The client"
+    created_by = factory.LazyAttribute(lambda c: c.client.case_manager or UserFactory())
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = "referrals.Referral"
+
+    client = factory.SubFactory(ClientFactory)
+    service = factory.SubFactory(ServiceFactory)
+    reason = "Needs stable housing after discharge."
+    shared_items = factory.LazyFunction(lambda: ["contact", "reason"])
+    created_by = factory.LazyAttribute(lambda r: r.client.case_manager or UserFactory())

@@ -12,11 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import (
     AssessmentFactory,
     CarePlanFactory,
+    ConsentFactory,
     ContactFactory,
     DependantFactory,
     GoalFactory,
     InstrumentResponseFactory,
     ProgressNoteFactory,
+    ReferralFactory,
     ReminderFactory,
     RiskFlagFactory,
 )
@@ -33,6 +35,8 @@ CLIENT_RECORDS = {
     "note_id": lambda client: ProgressNoteFactory(client=client).pk,
     "goal_id": lambda client: GoalFactory(plan=CarePlanFactory(client=client, status="closed")).pk,
     "reminder_id": lambda client: ReminderFactory(client=client).pk,
+    "consent_id": lambda client: ConsentFactory(client=client, signed_at=None).pk,
+    "referral_id": lambda client: ReferralFactory(client=client).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}
@@ -41,6 +45,11 @@ PERSONAL_RECORDS = {"notice_id", "report_id"}
 # A member of staff whose caseload a supervisor opens (scoped to their teams' supervisors, tested in
 # tests/caseload/test_reassignment.py): no client in the address, and an id that differs per test.
 STAFF_KEYWORDS = {"user_id"}
+# The receiving organization's page of a referral (referrals.partner_views) is deliberately outside
+# login: the partner has no account. Its one-time token is the only key (random, stored as a hash,
+# expiring, revocable, gone with the consent); tests/referrals/test_partner_link.py proves that an
+# unknown, used, expired or revoked token, or one whose consent ended, shows nothing of the client.
+TOKEN_KEYWORDS = {"token"}
 # The Django admin is for administrators only and scopes its client list with the same function.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -59,7 +68,7 @@ def _scoped_urls(client):
     found = []
     for route, pattern in _walk(get_resolver().url_patterns):
         keywords = set(pattern.pattern.regex.groupindex)
-        if keywords & PERSONAL_RECORDS:
+        if keywords & (PERSONAL_RECORDS | TOKEN_KEYWORDS):
             continue
         unknown = keywords - CLIENT_RECORDS.keys() - NOT_CLIENT_DATA.keys() - STAFF_KEYWORDS
         assert not unknown, f"{route}: teach tests/test_scoped_urls.py the keyword(s) {unknown}"

@@ -198,6 +198,24 @@ def care_plans(agency):
     return {"plan": in_force.pk, "draft": review.pk, "awaiting": awaiting.pk}
 
 
+@pytest.fixture
+def referral_pages(agency, administrator):
+    """A housing service, Mikkel's signed consent for it, his referral sent under it, and a partner link."""
+    from referrals import services as referrals
+    from tests.factories import ConsentFactory, OrganizationFactory, ServiceFactory
+
+    agency.alex = administrator
+    housing = ServiceFactory(organization=OrganizationFactory(name="Bolig Nord"), name="Bostøtte for voksne",
+                             description="Help to find and keep a home", eligibility="Adults 18+",
+                             search_text="BOSTØTTE FOR VOKSNE BOLIG NORD")
+    consent = ConsentFactory(client=agency.mikkel, organization=housing.organization, created_by=agency.anna)
+    referral = referrals.referral_create(client=agency.mikkel, service=housing, by=agency.anna, urgency="soon",
+                                         reason="No stable housing since his discharge.", shared_items=["contact", "reason"])
+    referral = referrals.referral_send(referral=referral, by=agency.anna)
+    _link, token = referrals.partner_link_create(referral=referral, by=agency.anna)
+    return {"service": housing.pk, "consent": consent.pk, "referral": referral.pk, "token": token}
+
+
 @dataclass(frozen=True)
 class MainPage:
     signed_in_as: str | None
@@ -205,6 +223,7 @@ class MainPage:
     heading: str
     screenshot: str | None = None
     care_plans: bool = False  # the path names {plan}, {draft} or {awaiting} of the care_plans fixture
+    referrals: bool = False  # the path names {service}, {consent}, {referral} or {token} of referral_pages
 
 
 MAIN_PAGES = {
@@ -243,6 +262,16 @@ MAIN_PAGES = {
     "notes timeline": MainPage("anna", "/notes/clients/{mikkel}/", "Progress notes"),
     "my tasks": MainPage("anna", "/tasks/", "My tasks"),
     "supervision": MainPage("helle", "/supervision/", "Supervision", screenshot="supervision"),
+    "directory": MainPage("anna", "/referrals/directory/?client={mikkel}", "Find a service for", referrals=True),
+    "directory import": MainPage("alex", "/referrals/directory/import/", "Import the resource directory", referrals=True),
+    "referral form": MainPage("anna", "/referrals/clients/{mikkel}/new/?service={service}", "Refer to", referrals=True),
+    "referrals": MainPage("anna", "/referrals/clients/{mikkel}/", "Referrals", referrals=True),
+    "referral": MainPage("anna", "/referrals/{referral}/", "Referral to Bostøtte for voksne", referrals=True),
+    "consents": MainPage("anna", "/clients/{mikkel}/consents/", "Consents to share information", referrals=True),
+    "consent form": MainPage("anna", "/clients/{mikkel}/consents/new/", "Record a consent to share information"),
+    "consent": MainPage("anna", "/clients/consents/{consent}/", "Release of information to Bolig Nord", referrals=True),
+    "disclosures": MainPage("anna", "/clients/{mikkel}/disclosures/", "Accounting of disclosures", referrals=True),
+    "partner page": MainPage(None, "/partner/{token}/", "Referral to Bostøtte for voksne", referrals=True),
 }
 
 
@@ -254,10 +283,10 @@ def test_it_is_accessible_and_fits_the_screen(
     main_page = MAIN_PAGES[name]
     context = request.getfixturevalue("tablet" if screen == "tablet" else "context")
     page = context.new_page()
+    ids = {"mikkel": agency.mikkel.pk, **(request.getfixturevalue("care_plans") if main_page.care_plans else {}),
+           **(request.getfixturevalue("referral_pages") if main_page.referrals else {})}
     if main_page.signed_in_as:
         signed_in(page, getattr(agency, main_page.signed_in_as))
-
-    ids = {"mikkel": agency.mikkel.pk, **(request.getfixturevalue("care_plans") if main_page.care_plans else {})}
 
     response = page.goto(main_page.path.format(**ids))
 

@@ -1,8 +1,7 @@
 """A month in the agency, as far as the product carries it today: one story, walked in the browser.
 
-Not walked yet, because the product does not have them: step 5 (referrals to a housing service with a
-release of information), step 7 (the day-30 task list and morning digest) and step 8 (the supervision
-dashboard with acuity-weighted loads and moving clients). The other steps are walked here, in order of
+Not walked yet, because the product does not have them: step 7 (the day-30 task list and morning digest)
+and step 8 (the supervision dashboard with acuity-weighted loads and moving clients). The other steps are walked here, in order of
 the people's day rather than of their numbers (step 9's stranger comes while the record is new; the
 access history is read at the end, after everything else).
 
@@ -17,7 +16,10 @@ Back at the office Anna starts his care plan from the assessment: his own goal a
 and his medication with the psychiatrist; the flag asks for a safety plan and she makes it. At the next
 visit she hands him the tablet: he reads the plan and signs with his finger, Sofie co-signs, Anna takes
 the tablet back with her password and signs; the PDF carries the signed content's SHA-256, and the verify
-page says the plan is intact. Over the month she records six contacts from My caseload, each tied to a
+page says the plan is intact. She refers him to Bolig Nord's supported housing: the first attempt is
+refused, no consent covers Bolig Nord; on the tablet he signs a release of information for housing that
+does not cover substance use, the referral goes out without his AUDIT-C, and Bolig Nord accepts through
+its one-time link and sets an appointment; his referral shows each step. Over the month she records six contacts from My caseload, each tied to a
 goal and signed, and corrects one with an addendum. (The test has minutes, not a month: the contacts are
 back-dated by their date and time field, so those signed more than the agency's 72 hours after the
 contact are rightly marked late entries.)
@@ -47,7 +49,7 @@ from tests.e2e.test_careplan import (
     sign_with_a_finger,
     touch_targets_under_44px,
 )
-from tests.factories import TEST_PASSWORD, ClientFactory, RiskFlagFactory
+from tests.factories import TEST_PASSWORD, ClientFactory, OrganizationFactory, RiskFlagFactory, ServiceFactory
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +73,8 @@ ON_MY_OWN = "A long walk by the harbour\nMusic in my headphones"
 HELP_CONTACTS = "Sofie (sister) 20 11 22 33"
 SAFE_SURROUNDINGS = "Sofie keeps the tablets and hands out a week at a time"
 REASONS_FOR_LIVING = "Ellen"
+REFERRAL_REASON = "Recently discharged from hospital, no stable housing. Wants a place of his own."
+APPOINTMENT = datetime(2030, 3, 4, 10, 30)
 RISK_PROMPT = "The client has a risk flag: make the safety plan with them. The plan cannot be signed without it."
 
 
@@ -341,6 +345,87 @@ def timeline_entries(page: Page):
     return page.locator("ol.timeline li.timeline-note")
 
 
+def refer_him_to_housing(laptop: Page, tablet_page: Page, cdp, partner: Page, mads, check) -> None:
+    """Step 5: refused without consent, a release of information signed on the tablet, sent, accepted by the partner."""
+    housing = ServiceFactory(
+        organization=OrganizationFactory(name="Bolig Nord", hsds_id="bolig-nord"), name="Bostøtte for voksne",
+        category="housing", languages=",da,en,", search_text="BOSTØTTE FOR VOKSNE BOLIG NORD",
+    )
+    ServiceFactory(name="IPS employment support", category="employment", search_text="IPS EMPLOYMENT SUPPORT")
+    laptop.goto(f"/clients/{mads.pk}/")
+    laptop.get_by_role("link", name="Find a service").click()
+    laptop.get_by_label("Category").select_option(label="Housing")
+    laptop.get_by_label("Language").select_option(label="Danish")
+    laptop.get_by_role("button", name="Search").click()
+    expect(laptop.get_by_role("heading", name="Bostøtte for voksne")).to_be_visible()
+    laptop.get_by_role("link", name=re.compile(r"^Refer Mads Jensen")).click()
+    laptop.get_by_role("textbox", name=re.compile("Reason for referral")).fill(REFERRAL_REASON)
+    laptop.get_by_label("Screening results").check()
+    laptop.get_by_label("Substance-use information (specially protected)").check()
+    laptop.get_by_role("button", name="Save the referral").click()
+    laptop.get_by_role("button", name="Send").click()
+    expect(laptop.get_by_role("status").filter(has_text="No consent in force covers Bolig Nord")).to_be_visible()
+    check(laptop)
+    referral_url = laptop.url
+
+    # He agrees to share with Bolig Nord for housing, but not his substance-use information.
+    laptop.get_by_role("link", name="Record a consent").click()
+    for item in ("Name, date of birth and contact details", "Reason for referral", "Screening results"):
+        laptop.get_by_label(item).check()
+    laptop.get_by_role("button", name="Save and ask the client to sign").click()
+    consent_url = laptop.url
+    tablet_page.goto(consent_url)
+    tablet_page.get_by_role("button", name="Hand the tablet to the client").tap()
+    expect(tablet_page.get_by_role("heading", name="Mads Jensen, do you agree to share this information?")).to_be_visible()
+    expect(tablet_page.locator(".tablet-plan")).to_contain_text("Is not shared")
+    sign = tablet_page.get_by_role("button", name="Sign", exact=True)
+    sign_with_a_finger(cdp, tablet_page, loops=2)
+    press_sign(tablet_page, sign)
+    expect(tablet_page.get_by_text("Signed by Mads Jensen. Thank you.")).to_be_visible()
+    check(tablet_page)
+    tablet_page.get_by_label("Your password").fill(TEST_PASSWORD)
+    tablet_page.get_by_role("button", name="Take back").tap()
+    expect(tablet_page.get_by_role("heading", name=re.compile("Release of information to Bolig Nord"))).to_contain_text(
+        "In force")
+
+    # Now it goes, without the AUDIT-C, and Bolig Nord gets a one-time link.
+    laptop.goto(referral_url)
+    laptop.get_by_role("button", name="Send").click()
+    expect(laptop.get_by_role("status").filter(has_text="The referral is sent.")).to_be_visible()
+    laptop.get_by_role("button", name="Make a new link").click()
+    link = laptop.get_by_label("Copy this link now: it is shown only once").input_value()
+
+    partner.goto(link)
+    shared = partner.locator("#shared-heading").locator("xpath=../..")
+    expect(shared).to_contain_text("Mads Jensen")
+    expect(shared).to_contain_text("PHQ9 16")
+    expect(shared).not_to_contain_text("AUDITC")
+    check(partner)
+    partner.get_by_label("Accepted").check()
+    partner.get_by_label("Appointment date and time").fill(APPOINTMENT.strftime("%Y-%m-%dT%H:%M"))
+    partner.get_by_label("Your name").fill("Lene")
+    partner.get_by_role("button", name="Send the answer").click()
+    expect(partner.get_by_role("status")).to_contain_text("Your answer is recorded: Accepted")
+
+    # His referral shows each step.
+    laptop.goto(f"/clients/{mads.pk}/")
+    laptop.get_by_role("link", name="Referrals", exact=True).click()
+    expect(laptop.get_by_role("row", name=re.compile("Bostøtte for voksne"))).to_contain_text("Accepted")
+    laptop.get_by_role("link", name="Bostøtte for voksne").click()
+    history = laptop.locator(".referral-history li")
+    expect(history).to_have_count(3)
+    expect(history.nth(0)).to_contain_text("Draft")
+    expect(history.nth(1)).to_contain_text("Sent")
+    expect(history.nth(1)).to_contain_text("Anna Lindqvist")
+    expect(history.nth(2)).to_contain_text("Accepted")
+    expect(history.nth(2)).to_contain_text("Lene (Bolig Nord)")
+    expect(history.nth(2)).to_contain_text("Appointment: " + APPOINTMENT.strftime("%-d %b %Y"))
+    check(laptop)
+    referral = housing.referrals.get()
+    assert referral.status == "accepted" and referral.consent.covers_substance_use is False
+    assert referral.disclosures.filter(channel="referral").get().items == ["contact", "reason", "assessments"]
+
+
 # --- the story ----------------------------------------------------------------------------------------
 
 
@@ -348,8 +433,8 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
     live_server, context, tablet, desk, signed_in, assert_accessible, supervisor, case_manager, outsider,
     mads_two_years_ago,
 ):
-    # Steps 5 (referrals), 7 (reminders and the morning digest) and 8 (the supervision dashboard) are not
-    # walked: the product does not have them yet. Steps 1, 2, 3, 4, 6 and 9 are.
+    # Steps 7 (reminders and the morning digest) and 8 (the supervision dashboard) are not walked: the
+    # product does not have them yet. Steps 1, 2, 3, 4, 5, 6 and 9 are.
     mads = mads_two_years_ago
     record = f"/clients/{mads.pk}/"
 
@@ -595,6 +680,10 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
         CarePlan.Status.ACTIVE, footer_hash.group(1), PlanDocument.Status.READY
     )
 
+    # 5. Referrals: to a housing service, under a release of information he signs on the tablet.
+    partner = desk()  # Bolig Nord's own browser: no account, no session
+    refer_him_to_housing(laptop, with_him, cdp, partner, mads, assert_accessible)
+
     # 6. Visits: over the month Anna records six contacts from My caseload, each tied to a goal and signed.
     notes = [
         record_a_contact(laptop, contact, client="Mads Jensen", check=assert_accessible if n == 0 else None)
@@ -666,7 +755,10 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
     assert ("Anna Lindqvist", "Viewed", "client record") in history
     assert ("Helle Nørgaard", "Viewed", "client record") in history
     assert ("Helle Nørgaard", "Viewed", "access history") == history[0]
-    assert {who for who, action, _part in history if action == "Viewed"} == {"Anna Lindqvist", "Helle Nørgaard"}
+    # Bolig Nord opened what he agreed to share, through its link: that is in his record's history too.
+    assert ("Bolig Nord (partner link)", "Viewed", "referral (partner link)") in history
+    assert {who for who, action, _part in history if action == "Viewed"} == {
+        "Anna Lindqvist", "Helle Nørgaard", "Bolig Nord (partner link)"}
     assert not [row for row in history if "Bo Madsen" in row], "Bo opened nothing, so he is not listed"
 
 

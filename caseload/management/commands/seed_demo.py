@@ -27,6 +27,7 @@ from caseload.models import (
 )
 from caseload.reminders import sweep
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+from referrals.demo import seed_directory, seed_referral
 
 DEMO_PASSWORD = "caseload-demo-2026"
 
@@ -123,6 +124,9 @@ class Command(BaseCommand):
             created = self._clients(clients, case_managers, teams, rng)
             anna = case_managers[0]
             seed_care_plans(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE).order_by("client_number")[:6], anna)
+            seed_directory()
+            seed_referral(Client.objects.filter(case_manager=anna, status=Client.Status.ACTIVE)
+                          .order_by("client_number").first(), anna)
             self._contacts(anna, rng)
             User.objects.filter(username="laia.cm", fte=Decimal("1.00")).update(fte=Decimal("0.60"))
             self._acuity(admin, rng)
