@@ -73,6 +73,7 @@ def get_client_record_for_user(user, model, pk, *, summary: str = "", related: t
         raise Http404("No such record") from None
     _audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name),
                 emergency=record.opened_in_emergency)
+    record.client.opened_in_emergency = record.opened_in_emergency
     _attach_risk_flags(record.client)
     return record
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import emergency_views, views
 
 app_name = "clients"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("people/<uuid:contact_id>/", views.contact_edit, name="contact_edit"),
     path("<uuid:client_id>/dependants/new/", views.dependant_add, name="dependant_add"),
     path("dependants/<uuid:dependant_id>/", views.dependant_edit, name="dependant_edit"),
+    path("emergency-access/", emergency_views.emergency_access, name="emergency_access"),
+    path("emergency-access/reviews/", emergency_views.emergency_reviews, name="emergency_reviews"),
+    path("emergency-access/<uuid:grant_id>/review/", emergency_views.emergency_review, name="emergency_review"),
 ]

@@ -14,6 +14,7 @@ from tests.factories import (
     CarePlanFactory,
     ContactFactory,
     DependantFactory,
+    EmergencyAccessFactory,
     GoalFactory,
     InstrumentResponseFactory,
     ProgressNoteFactory,
@@ -33,6 +34,7 @@ CLIENT_RECORDS = {
     "note_id": lambda client: ProgressNoteFactory(client=client).pk,
     "goal_id": lambda client: GoalFactory(plan=CarePlanFactory(client=client, status="closed")).pk,
     "reminder_id": lambda client: ReminderFactory(client=client).pk,
+    "grant_id": lambda client: EmergencyAccessFactory(client=client).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}
