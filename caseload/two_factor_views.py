@@ -71,7 +71,7 @@ def enrol(request):
     context = {
         "form": form,
         "next": _next_url(request),
-        "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff", title=_("QR code for your authenticator app"))),
+        "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff")),  # segno's own markup: no text of ours
         "secret": two_factor.secret_for_typing(device),
     }
     return render(request, "registration/two_factor_enrol.html", context)

@@ -139,3 +139,19 @@ def test_the_client_number_stays_out_of_the_address(login, case_manager, client_
     form = browser.get("/clients/emergency-access/").content.decode()
     assert f'value="{client_b.client_number}"' in form  # carried in the session, not the URL
     assert break_glass(browser, client_b).url == f"/clients/{client_b.pk}/"
+
+
+def test_the_review_list_takes_the_same_queries_at_any_size(login, case_manager, other_supervisor, outsider):
+    from tests.caseload.test_query_counts import LARGE, SMALL, queries
+    from tests.factories import ClientFactory
+
+    def add_grants(count):
+        for _ in range(count):
+            EmergencyAccessFactory(user=case_manager, client=ClientFactory(case_manager=outsider))
+
+    browser = login(other_supervisor)
+    add_grants(SMALL)
+    small = queries(browser, "/clients/emergency-access/reviews/?show=all")
+    add_grants(LARGE - SMALL)
+    large = queries(browser, "/clients/emergency-access/reviews/?show=all")
+    assert (small, large) == (9, 9)

@@ -243,6 +243,9 @@ MAIN_PAGES = {
     "notes timeline": MainPage("anna", "/notes/clients/{mikkel}/", "Progress notes"),
     "my tasks": MainPage("anna", "/tasks/", "My tasks"),
     "supervision": MainPage("helle", "/supervision/", "Supervision", screenshot="supervision"),
+    "emergency access": MainPage("anna", "/clients/emergency-access/", "Emergency access to a client"),
+    "emergency reviews": MainPage("helle", "/clients/emergency-access/reviews/", "Emergency access to review"),
+    "confirm password": MainPage("helle", "/confirm-password/", "Confirm your password"),
 }
 
 
