@@ -43,7 +43,8 @@ def verify(request):
             two_factor.mark_verified(request, form.device)
             return redirect(_next_url(request))
         audit.record(action="login_failed", actor=request.user, summary="second factor refused")
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+    return render(request, "registration/two_factor_verify.html",
+                  {"form": form, "next": _next_url(request), "second_factor_pending": True})
 
 
 @never_cache
@@ -71,8 +72,9 @@ def enrol(request):
     context = {
         "form": form,
         "next": _next_url(request),
-        "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff")),  # segno's own markup: no text of ours
+        "qr_svg": mark_safe(qr.svg_inline(scale=4, dark="#000", light="#fff")),  # segno's own markup: no text of ours
         "secret": two_factor.secret_for_typing(device),
+        "second_factor_pending": True,  # no menu: none of it opens before the second step
     }
     return render(request, "registration/two_factor_enrol.html", context)
 
