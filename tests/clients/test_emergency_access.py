@@ -155,3 +155,12 @@ def test_the_review_list_takes_the_same_queries_at_any_size(login, case_manager,
     add_grants(LARGE - SMALL)
     large = queries(browser, "/clients/emergency-access/reviews/?show=all")
     assert (small, large) == (9, 9)
+
+
+def test_administrators_read_every_emergency_access_in_the_admin(login, administrator, case_manager, client_b):
+    grant = EmergencyAccessFactory(user=case_manager, client=client_b, reason=REASON)
+    browser = login(administrator)
+    assert REASON in browser.get("/admin/clients/emergencyaccess/").content.decode()
+    assert browser.get(f"/admin/clients/emergencyaccess/{grant.pk}/change/").status_code == 200
+    assert browser.get("/admin/clients/emergencyaccess/add/").status_code == 403
+    assert AuditEvent.objects.filter(client=client_b, actor=administrator, summary="admin emergency access").exists()
