@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from caseload import audit
+from caseload import audit, two_factor
 from caseload.models import AgencySettings, AuditEvent, Team, User
 
 
@@ -14,6 +15,22 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Caseload"), {"fields": ["first_name", "last_name", "email", "role", "job_title", "fte"]}),
     )
+
+    # Roles and passwords decide who sees which clients: the administrator types their password again
+    # (within REAUTHENTICATE_MINUTES) before opening the pages that change them.
+    def _password_again(self, request):
+        if two_factor.password_recently_confirmed(request):
+            return None
+        return redirect(two_factor.confirm_password_url(request.get_full_path()))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._password_again(request) or super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._password_again(request) or super().add_view(request, form_url, extra_context)
+
+    def user_change_password(self, request, id, form_url=""):
+        return self._password_again(request) or super().user_change_password(request, id, form_url)
 
 
 @admin.register(Team)

@@ -60,7 +60,54 @@ class AssignForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked_out": _("Too many failed sign-ins for this username or from this address. Wait %(minutes)s "
+                        "minutes and try again, or ask an administrator."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.check = check
+        self.device = None
+
+    def clean_code(self):
+        self.device = self.check(user=self.user, code=self.cleaned_data["code"])
+        if self.device is None:
+            raise forms.ValidationError(
+                _("That code is not right, or has been used already. Wait for the next code and try again.")
+            )
+        return self.cleaned_data["code"]
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "caseload",
     "clients",
     "assessments",
@@ -108,11 +112,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "caseload.middleware.SessionLimitsMiddleware",
+    "caseload.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "caseload.middleware.AuditContextMiddleware",
     "careplans.handover.HandoverMiddleware",
     "caseload.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in of a locked-out account or address into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseload.urls"
@@ -167,6 +175,31 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# However busy, a session ends this many hours after sign-in.
+SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", "12")
+# Changing a role or exporting a caseload asks for the password again when it was last typed longer ago.
+REAUTHENTICATE_MINUTES = envint("REAUTHENTICATE_MINUTES", "5")
+
+# Sign-in: django-axes counts failures, first in the authentication backends. Five failures for one
+# username, or from one address, lock further attempts for 15 minutes, whether or not the account exists.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "caseload.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "caseload.two_factor_views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]
+
+# Two-factor sign-in (django-otp): time-based codes from an authenticator app, and recovery codes.
+# Supervisors and administrators always; everyone when the agency setting says so.
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", AGENCY_NAME)
+
+# Break-the-glass: how long an emergency opening of a client outside one's caseload lasts.
+EMERGENCY_ACCESS_MINUTES = envint("EMERGENCY_ACCESS_MINUTES", "60")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("da", "Dansk"), ("ca", "Català"), ("fr", "Français")]

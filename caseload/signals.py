@@ -1,18 +1,33 @@
 """Sign-ins and sign-outs go to the audit trail (they are who-accessed-what evidence); changes of a
-team's people move the version that cached team lists are filed under."""
+team's people move the version that cached team lists are filed under. Sessions are stamped at
+sign-in, and end at once when their user is deactivated, however that happens (admin, shell, code)."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from caseload import audit
-from caseload.models import Team
+from caseload import audit, two_factor
+from caseload.models import Team, User
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")
 def audit_login(sender, request, user, **kwargs):
     audit.record(action="login", actor=user, summary="signed in")
+    if request is not None and hasattr(request, "session"):
+        two_factor.session_started(request.session)
+
+
+@receiver(user_locked_out, dispatch_uid="audit-locked-out")
+def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit.record(action="login_failed", summary="sign-in refused: too many failed attempts")
+
+
+@receiver(post_save, sender=User, dispatch_uid="deactivated-user-sessions-end")
+def deactivated_user_sessions_end(sender, instance, raw=False, **kwargs):
+    if not raw and not instance.is_active:
+        two_factor.sessions_end_for(instance)
 
 
 @receiver(user_logged_out, dispatch_uid="audit-logout")

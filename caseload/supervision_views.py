@@ -29,6 +29,7 @@ from caseload.models import SupervisionReport, TeamSnapshot
 from caseload.supervision import Dashboard, TeamLoad, Totals, dashboard
 from caseload.supervision_charts import Bar, TrendPoint, load_bars, number, ratio_trend, trend_months
 from caseload.supervision_tasks import report_queue, report_resend_if_stale
+from caseload.two_factor import recent_password_required
 from clients.models import Acuity
 
 
@@ -164,8 +165,13 @@ def csv_rows(board: Dashboard) -> list[list]:
     return rows
 
 
+def _back_to_report(request) -> str:
+    return reverse("supervision:dashboard") + "#report"
+
+
 @supervisors_only
 @require_GET
+@recent_password_required
 def export_csv(request):
     board = dashboard(request.user)
     rows = csv_rows(board)
@@ -192,6 +198,7 @@ def _report(request, report_id) -> SupervisionReport:
 
 @supervisors_only
 @require_POST
+@recent_password_required(return_to=_back_to_report)
 def report_create(request):
     report_queue(requested_by=request.user)
     messages.info(request, _("The PDF is being made. It appears here when it is ready."))
@@ -221,6 +228,7 @@ def report_label(report: SupervisionReport) -> str:
 
 @supervisors_only
 @require_GET
+@recent_password_required
 def report_download(request, report_id):
     report = _report(request, report_id)
     if report.status != SupervisionReport.Status.READY or not report.file:

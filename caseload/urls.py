@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
+from caseload import two_factor_views
 from caseload.forms import LoginForm
 
 admin.site.site_header = "Caseload administration"
@@ -11,6 +12,9 @@ admin.site.site_title = "Caseload administration"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
+    path("login/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("login/enrol/", two_factor_views.enrol, name="two_factor_enrol"),
+    path("confirm-password/", two_factor_views.confirm_password, name="confirm_password"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clients/", include("clients.urls")),
     path("assessments/", include("assessments.urls")),

@@ -234,3 +234,39 @@ class DependantForm(VersionedForm):
         if born and born > timezone.localdate():
             raise forms.ValidationError(_("The date of birth is in the future."))
         return born
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break the glass: which client, and why it cannot wait for their own team."""
+
+    client_number = forms.CharField(
+        label=_("Client number"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you need this record now. The client's team supervisor reads this, and it stays in the audit trail."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = None
+
+    def clean_client_number(self):
+        number = self.cleaned_data["client_number"].strip()
+        # Deliberately agency-wide: this is the one door to a record outside one's caseload.
+        self.client = Client.objects.filter(client_number__iexact=number).select_related("team").first()
+        if self.client is None:
+            raise forms.ValidationError(_("No client has this number. Check it against the referral or the client's card."))
+        return number
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError(_("Say why in a sentence a reviewer will understand later."))
+        return reason
+
+
+class EmergencyReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)

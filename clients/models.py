@@ -4,7 +4,7 @@ from datetime import date, datetime
 from django.conf import global_settings, settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +82,13 @@ class ClientQuerySet(models.QuerySet):
                 agency = user._agency_settings = AgencySettings.load()
             if agency.case_managers_see_team_clients:
                 scope |= Q(team_id__in=_team_ids(user, Team.members.through))
+        # Break-the-glass: a client opened in an emergency, with a stated reason, until the grant runs out.
+        scope |= Q(pk__in=EmergencyAccess.objects.active().filter(user=user).values("client_id"))
         return self.filter(scope)
+
+    def with_emergency_flag(self, user):
+        """Mark each client `opened_in_emergency` when `user` holds a running emergency grant for it."""
+        return self.annotate(opened_in_emergency=emergency_grant_held(user, OuterRef("pk")))
 
     def open(self):
         return self.exclude(status=Client.Status.DISCHARGED)
@@ -107,6 +113,17 @@ class ClientOwnedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(client__in=Client.objects.visible_to(user))
+
+    def with_emergency_flag(self, user):
+        """Mark each record `opened_in_emergency` when `user` holds a running emergency grant for its client."""
+        return self.annotate(opened_in_emergency=emergency_grant_held(user, OuterRef("client_id")))
+
+
+def emergency_grant_held(user, client_ref):
+    """An expression: True where `user` holds a running emergency grant for the client `client_ref` points at."""
+    if user.is_administrator:  # sees every client anyway: nothing is emergency access
+        return Value(False)
+    return Exists(EmergencyAccess.objects.active().filter(user=user, client_id=client_ref))
 
 
 class Client(Audited, models.Model):
@@ -501,3 +518,47 @@ class Consent(Audited, models.Model):
         import base64
 
         return "data:image/svg+xml;base64," + base64.b64encode(self.image_svg.encode()).decode() if self.image_svg else ""
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def unreviewed(self):
+        return self.filter(reviewed_at__isnull=True)
+
+
+class EmergencyAccess(models.Model):
+    """Break-the-glass: a member of staff opened a client outside their caseload, saying why.
+
+    Honoured by `Client.objects.visible_to` until `expires_at`; the client's team supervisors are
+    told, and one of them reviews it. Never changed except to record that review.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = models.CharField(_("reason"), max_length=500)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client.client_number} at {self.granted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+    def audit_client_id(self):
+        return self.client_id

@@ -37,13 +37,23 @@ def mark_clients_at_risk(clients) -> None:
         client.has_risk = client.pk in flagged
 
 
+def _audit_read(*, client_id, obj, summary: str, emergency: bool) -> None:
+    """A read through an emergency grant is marked as such, so that it stands out in the trail."""
+    if emergency:
+        audit.audit_read(client_id=client_id, obj=obj, summary=f"emergency access: {summary}", action="emergency")
+    else:
+        audit.audit_read(client_id=client_id, obj=obj, summary=summary)
+
+
 def get_client_for_user(user, client_id, *, summary: str = "client record") -> Client:
     """The client if `user` may see it (and the read is audited), else 404 — never 403."""
     try:
-        client = Client.objects.visible_to(user).select_related("case_manager", "team").get(pk=client_id)
+        client = (
+            Client.objects.visible_to(user).with_emergency_flag(user).select_related("case_manager", "team").get(pk=client_id)
+        )
     except (Client.DoesNotExist, ValueError):
         raise Http404("No such client") from None
-    audit.audit_read(client_id=client.pk, obj=client, summary=summary)
+    _audit_read(client_id=client.pk, obj=client, summary=summary, emergency=client.opened_in_emergency)
     return _attach_risk_flags(client)
 
 
@@ -55,12 +65,15 @@ def get_client_record_for_user(user, model, pk, *, summary: str = "", related: t
     try:
         record = (
             model.objects.visible_to(user)
+            .with_emergency_flag(user)
             .select_related("client", "client__case_manager", "client__team", *related)
             .get(pk=pk)
         )
     except (model.DoesNotExist, ValueError):
         raise Http404("No such record") from None
-    audit.audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name))
+    _audit_read(client_id=record.client_id, obj=record, summary=summary or str(model._meta.verbose_name),
+                emergency=record.opened_in_emergency)
+    record.client.opened_in_emergency = record.opened_in_emergency
     _attach_risk_flags(record.client)
     return record
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caseload.models import AgencySettings
-from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant, EmergencyAccess
 
 
 class ConcurrentEditError(Exception):
@@ -166,3 +166,53 @@ def dependant_save(*, client: Client, by, values: dict, record: Dependant | None
         dependant.save()
         return dependant
     return _update_versioned(model=Dependant, pk=record.pk, expected_version=expected_version, values=values)
+
+
+@transaction.atomic
+def emergency_access_grant(*, user, client: Client, reason: str) -> EmergencyAccess:
+    """Break the glass: `user` opens `client`, outside their caseload, for EMERGENCY_ACCESS_MINUTES.
+
+    The grant is marked in the audit trail as emergency access, with the reason, and the client's
+    team supervisors (the administrators, for a client without a team) are told, to review it.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+
+    from caseload import audit
+    from caseload.models import Notice, Role, User
+
+    now = timezone.now()
+    grant = EmergencyAccess(
+        user=user, client=client, reason=reason.strip(), granted_at=now,
+        expires_at=now + timedelta(minutes=settings.EMERGENCY_ACCESS_MINUTES),
+    )
+    grant.full_clean()
+    grant.save()
+    audit.record(action="emergency", client_id=client.pk, obj=grant, actor=user,
+                 summary=f"emergency access granted until {timezone.localtime(grant.expires_at):%H:%M}: {grant.reason}")
+    reviewers = list(client.team.supervisors.filter(is_active=True)) if client.team_id else []
+    if not reviewers:
+        reviewers = list(User.objects.filter(is_active=True, role=Role.ADMINISTRATOR))
+    text = _("%(name)s opened %(number)s in an emergency: review the reason.") % {
+        "name": user.display_name, "number": client.client_number}
+    Notice.objects.bulk_create([
+        Notice(recipient=reviewer, client=client, text=text, link=reverse("clients:emergency_reviews"))
+        for reviewer in reviewers if reviewer.pk != user.pk
+    ])
+    return grant
+
+
+@transaction.atomic
+def emergency_access_review(*, grant: EmergencyAccess, by, note: str = "") -> EmergencyAccess:
+    """A supervisor has read the reason and marks the emergency access reviewed (once)."""
+    from caseload import audit
+
+    grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+    if grant.reviewed_at is None:
+        grant.reviewed_by = by
+        grant.reviewed_at = timezone.now()
+        grant.review_note = note.strip()
+        grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+        audit.record(action="security", client_id=grant.client_id, obj=grant, actor=by,
+                     summary=f"emergency access reviewed{': ' + grant.review_note if grant.review_note else ''}")
+    return grant

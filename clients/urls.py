@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import consent_views, views
+from clients import consent_views, emergency_views, views
 
 app_name = "clients"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("consents/<uuid:consent_id>/tablet/", consent_views.consent_tablet, name="consent_tablet"),
     path("consents/<uuid:consent_id>/revoke/", consent_views.consent_revoke, name="consent_revoke"),
     path("<uuid:client_id>/disclosures/", consent_views.disclosure_list, name="disclosures"),
+    path("emergency-access/", emergency_views.emergency_access, name="emergency_access"),
+    path("emergency-access/reviews/", emergency_views.emergency_reviews, name="emergency_reviews"),
+    path("emergency-access/<uuid:grant_id>/review/", emergency_views.emergency_review, name="emergency_review"),
 ]

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from caseload.models import Role
-from tests.factories import TEST_PASSWORD, ClientFactory, TeamFactory, UserFactory
+from tests.factories import TEST_PASSWORD, ClientFactory, TeamFactory, UserFactory, verify_second_factor
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls beside Playwright's event loop; tests only
 
@@ -158,10 +158,16 @@ def client_b(outsider):
 
 @pytest.fixture
 def login(client):
-    """Sign `user` in on Django's test client and return it."""
+    """Sign `user` in on Django's test client, second factor given, and return it.
 
-    def _login(user):
+    `login(user, second_factor=False)` stops after the password, as a user who has not yet typed a code.
+    """
+
+    def _login(user, *, second_factor: bool = True):
         client.force_login(user)
+        if second_factor:
+            verify_second_factor(client, user)
         return client
 
     return _login
+

@@ -1,12 +1,13 @@
 """Test data. Build what a test needs here, never from JSON fixtures."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from caseload.models import AgencySettings, Assignment, Role, Team, User
-from clients.models import Client, ClientContact, Dependant
+from clients.models import Client, ClientContact, Dependant, EmergencyAccess
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -245,3 +246,44 @@ class ReferralFactory(DjangoModelFactory):
     reason = "Needs stable housing after discharge."
     shared_items = factory.LazyFunction(lambda: ["contact", "reason"])
     created_by = factory.LazyAttribute(lambda r: r.client.case_manager or UserFactory())
+class EmergencyAccessFactory(DjangoModelFactory):
+    class Meta:
+        model = EmergencyAccess
+
+    user = factory.SubFactory(UserFactory)
+    client = factory.SubFactory(ClientFactory)
+    reason = "Client in crisis at the front desk; their case manager is away"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=60))
+
+
+def authenticator(user):
+    """The user's confirmed authenticator app (made on first use), ready to accept the current code again."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    device.last_t = -1  # a test may sign the same person in twice within one 30-second step
+    device.throttling_failure_count = 0
+    device.save(update_fields=["last_t", "throttling_failure_count"])
+    return device
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    """The code the user's phone shows now (or at `at`, seconds since the epoch)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(browser, user) -> None:
+    """Mark a Django test client's session as past the second factor (what the code page does)."""
+    from caseload import two_factor
+
+    session = browser.session
+    session[two_factor.VERIFIED_USER] = user.pk
+    session.save()

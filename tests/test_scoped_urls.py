@@ -15,6 +15,7 @@ from tests.factories import (
     ConsentFactory,
     ContactFactory,
     DependantFactory,
+    EmergencyAccessFactory,
     GoalFactory,
     InstrumentResponseFactory,
     ProgressNoteFactory,
@@ -37,6 +38,7 @@ CLIENT_RECORDS = {
     "reminder_id": lambda client: ReminderFactory(client=client).pk,
     "consent_id": lambda client: ConsentFactory(client=client, signed_at=None).pk,
     "referral_id": lambda client: ReferralFactory(client=client).pk,
+    "grant_id": lambda client: EmergencyAccessFactory(client=client).pk,
 }
 # Keywords that identify nothing of a client's, with a value that exists.
 NOT_CLIENT_DATA = {"code": "phq9"}

@@ -65,6 +65,13 @@ class User(AbstractUser):
     def can_read_access_history(self) -> bool:
         return self.is_supervisor or self.is_administrator
 
+    def needs_second_factor(self, agency: "AgencySettings | None" = None) -> bool:
+        """Supervisors and administrators always sign in with a second factor; everyone when the agency says so."""
+        if self.is_supervisor or self.is_administrator:
+            return True
+        agency = agency or AgencySettings.load()
+        return agency.two_factor_for_everyone
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -157,6 +164,12 @@ class AgencySettings(models.Model):
         default=default_acuity_weights,
         help_text=_('How many clients of ordinary need a client at each level counts as, e.g. '
                     '{"low": 1, "moderate": 1.5, "high": 2, "crisis": 3}.'),
+    )
+    two_factor_for_everyone = models.BooleanField(
+        _("everyone signs in with a second factor"),
+        default=False,
+        help_text=_("Off: supervisors and administrators sign in with a code from an authenticator app. "
+                    "On: case managers do too."),
     )
     next_client_number = models.PositiveIntegerField(default=1001, editable=False)
 
@@ -281,6 +294,8 @@ class AuditEvent(models.Model):
         SIGN = "sign", _("Signed")
         HANDOVER = "handover", _("Tablet handed over or taken back")
         DOWNLOAD = "download", _("Downloaded")
+        EMERGENCY = "emergency", _("Emergency access")
+        SECURITY = "security", _("Security")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,4 +1,5 @@
 from clients.models import Client
+from tests.factories import verify_second_factor
 
 
 def edit_data(browser, client, **changes):
@@ -26,6 +27,7 @@ def test_it_refuses_the_second_of_two_overlapping_edits_and_keeps_what_was_typed
 
     theirs = Browser()
     theirs.force_login(supervisor)
+    verify_second_factor(theirs, supervisor)
     their_data = edit_data(theirs, client_a, city="Aarhus")
     assert theirs.post(f"/clients/{client_a.pk}/edit/", their_data).status_code == 302
 

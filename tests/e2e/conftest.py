@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, authenticator, totp_code
 
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_URL = "/__e2e__/axe.min.js"
@@ -95,13 +95,23 @@ def desk(new_context):
 
 @pytest.fixture
 def signed_in():
-    """`signed_in(page, user)` signs in through the real login form and returns the page it lands on."""
+    """`signed_in(page, user)` signs in through the real login form and returns the page it lands on.
+
+    A user who must give a second factor types the code of an authenticator app set up for them.
+    """
 
     def _signed_in(page: Page, user, password: str = TEST_PASSWORD) -> Page:
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        if user.needs_second_factor():
+            device = authenticator(user)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).to_have_url(re.compile(r"/login/verify/"))
+            page.get_by_label("Code").fill(totp_code(device))
+            page.get_by_role("button", name="Verify").click()
+        else:
+            page.get_by_role("button", name="Sign in").click()
         expect(page).not_to_have_url(re.compile(r"/login/"))
         return page
 

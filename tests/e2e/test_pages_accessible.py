@@ -272,6 +272,9 @@ MAIN_PAGES = {
     "consent": MainPage("anna", "/clients/consents/{consent}/", "Release of information to Bolig Nord", referrals=True),
     "disclosures": MainPage("anna", "/clients/{mikkel}/disclosures/", "Accounting of disclosures", referrals=True),
     "partner page": MainPage(None, "/partner/{token}/", "Referral to Bostøtte for voksne", referrals=True),
+    "emergency access": MainPage("anna", "/clients/emergency-access/", "Emergency access to a client"),
+    "emergency reviews": MainPage("helle", "/clients/emergency-access/reviews/", "Emergency access to review"),
+    "confirm password": MainPage("helle", "/confirm-password/", "Confirm your password"),
 }
 
 
