@@ -5,6 +5,7 @@
 from caseload.models.staff import (
     AcuityRating,
     AgencySettings,
+    AuditChainHead,
     Assignment,
     AuditEvent,
     AuditEventQuerySet,
@@ -20,6 +21,6 @@ from caseload.models.notes import NoteAddendum, NoteGoal, NoteLocked, ProgressNo
 from caseload.models.reminders import DigestDelivery, Reminder
 
 __all__ = [
-    "AcuityRating", "AgencySettings", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
+    "AcuityRating", "AgencySettings", "AuditChainHead", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
     "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
 ]

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caseload import audit_chain
 from caseload.audit import Audited
 
 
@@ -260,6 +261,9 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("Audit entries cannot be deleted.")
 
+    def bulk_create(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries are chained one at a time.")
+
     def for_client(self, client):
         return self.filter(client=client)
 
@@ -297,6 +301,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The hash chain (caseload.audit_chain): place in the trail, the hash before, this entry's hash.
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -311,7 +319,7 @@ class AuditEvent(models.Model):
         # Append-only: a row, once written, is never rewritten through the ORM.
         if not self._state.adding:
             raise PermissionDenied("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
+        audit_chain.link(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
@@ -330,6 +338,16 @@ class AuditEvent(models.Model):
             field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
             names.append(str(field.verbose_name) if field else attname.replace("_", " "))
         return sorted(names)  # PostgreSQL keeps JSON keys in its own order
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit trail's hash chain: one row, locked by each transaction that appends."""
+
+    sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=audit_chain.GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.last_hash[:12]}"
 
 
 class NoticeQuerySet(models.QuerySet):
