@@ -11,6 +11,7 @@ from caseload.models.staff import (
     AuditEventQuerySet,
     Notice,
     NoticeQuerySet,
+    OutboxMessage,
     Role,
     SupervisionReport,
     Team,
@@ -22,5 +23,5 @@ from caseload.models.reminders import DigestDelivery, Reminder
 
 __all__ = [
     "AcuityRating", "AgencySettings", "AuditChainHead", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
-    "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
+    "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "OutboxMessage", "ProgressNote", "Reminder", "Role", "Team", "User",
 ]

@@ -287,13 +287,19 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("Downloaded")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint on the two keys: checking one at commit takes a KEY SHARE lock on the
+    # client's (or user's) row, and a transaction holding the chain head while waiting for a row that
+    # another holds FOR UPDATE, whose owner waits for the chain head, is a deadlock. PROTECT still
+    # keeps the rows from being deleted through the application, and nothing clinical is deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events",
+        db_constraint=False,
     )
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -348,6 +354,31 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.last_hash[:12]}"
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the workers, written in the transaction of the change that asks for it.
+
+    The broker may be down when that change commits: the row waits here until caseload.outbox
+    relays it (at once after the commit, or on beat's next run). See caseload/outbox.py.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_unsent", condition=models.Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'sent' if self.sent_at else 'waiting'})"
 
 
 class NoticeQuerySet(models.QuerySet):
