@@ -100,3 +100,13 @@ def test_sent_messages_are_forgotten_after_a_week(client_a, teammate, supervisor
     client_assign(client=client_a, case_manager=teammate, by=supervisor, reason="Closer to home")
     OutboxMessage.objects.update(sent_at=timezone.now() - timedelta(days=8))
     assert outbox.forget_sent() == 1
+
+
+def test_an_administrator_sees_what_waits_in_the_admin_and_cannot_change_it(login, administrator, client_a, teammate, supervisor):
+    client_assign(client=client_a, case_manager=teammate, by=supervisor, reason="Closer to home")
+    message = OutboxMessage.objects.get()
+    browser = login(administrator)
+    listing = browser.get("/admin/caseload/outboxmessage/?sent_at__isempty=1").content.decode()
+    assert NOTIFY in listing
+    assert browser.get(f"/admin/caseload/outboxmessage/{message.pk}/delete/").status_code == 403
+    assert browser.get("/admin/caseload/outboxmessage/add/").status_code == 403
