@@ -23,6 +23,7 @@ from assessments.models import (
     Participant,
     RiskFlag,
 )
+from caseload import outbox
 from caseload.acuity import acuity_refresh
 from caseload.models import Notice, Team
 from clients.services import ConcurrentEditError
@@ -95,7 +96,7 @@ def risk_flag_raise(*, client, kind: str, reason: str, by, source_response: Inst
     Notice.objects.bulk_create(
         [Notice(recipient=supervisor, client=client, text=text[:300], link=link) for supervisor in team_supervisors(client)]
     )
-    transaction.on_commit(lambda: notify_risk_flag.delay(str(flag.pk)))
+    outbox.enqueue(notify_risk_flag, str(flag.pk))
     acuity_refresh(client.pk)
     return flag
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from assessments.models import AssessmentItem, RiskFlag
 from careplans.content import plan_parts
 from careplans.models import Action, CarePlan, Goal, Objective, PlanDocument, PlanFrozen, Signature
+from caseload import outbox
 from caseload.models import AgencySettings, Team
 from clients.models import ClientContact
 from clients.services import ConcurrentEditError
@@ -369,8 +370,7 @@ def document_queue(plan: CarePlan) -> PlanDocument:
         document.status, document.error, document.attempts = PlanDocument.Status.QUEUED, "", 0
         document.queued_at = timezone.now()
         document.save(update_fields=["status", "error", "attempts", "queued_at"])
-    document_id = str(document.pk)
-    transaction.on_commit(lambda: render_plan_pdf.delay(document_id), robust=True)
+    outbox.enqueue(render_plan_pdf, str(document.pk))
     return document
 
 

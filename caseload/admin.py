@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from caseload import audit, two_factor
-from caseload.models import AgencySettings, AuditEvent, Team, User
+from caseload.models import AgencySettings, AuditEvent, OutboxMessage, Team, User
 
 
 @admin.register(User)
@@ -84,3 +84,21 @@ class AuditedReadAdmin(admin.ModelAdmin):
         if obj is not None:
             audit.audit_read(client_id=obj.audit_client_id(), obj=obj, summary=f"admin {self.opts.verbose_name}")
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Work waiting for the broker (sent_at empty) and what was sent: to read, not to edit."""
+
+    list_display = ["created_at", "task_name", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,6 +14,7 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
+from django.db import router, transaction
 from django.db.models.signals import post_delete, post_save
 
 _context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_context", default=None)
@@ -57,6 +58,19 @@ class Audited:
         instance = super().from_db(db, field_names, values)
         instance._audit_loaded = dict(zip(field_names, values, strict=True))
         return instance
+
+    def save(self, *args, **kwargs):
+        # The entry is written by post_save: one transaction holds both, so a change whose entry
+        # cannot be written is not kept, whoever saves (a view, the admin, a task, a shell).
+        with transaction.atomic(using=self._audit_database(kwargs), savepoint=False):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=self._audit_database(kwargs), savepoint=False):
+            return super().delete(*args, **kwargs)
+
+    def _audit_database(self, kwargs) -> str:
+        return kwargs.get("using") or router.db_for_write(type(self), instance=self)
 
     def audit_client_id(self):
         if self.audit_client_field is None:

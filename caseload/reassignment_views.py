@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseload import audit
+from caseload import audit, outbox
 from caseload.acuity import LEVELS, SEVERITY_LEVELS, acuity_set, acuity_withdraw, highest, weights
 from caseload.models import AcuityRating, Role, Team, User
 from caseload.reassignment_forms import AcuityForm, MoveForm
@@ -245,7 +245,7 @@ def move_confirm(request, user_id):
                 for client in clients
             ]
             # Each case manager gets one mail listing every client of the move, not one mail per client.
-            transaction.on_commit(lambda: notify_assignments.delay(moves))
+            outbox.enqueue(notify_assignments, moves)
     except StalePreview as stale:
         count = stale.args[0]
         messages.error(request, ngettext(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caseload import outbox
 from caseload.models import Assignment, Team
 
 
@@ -45,5 +46,5 @@ def client_assign(*, client, case_manager, by, reason: str, team: Team | None = 
     client.case_manager, client.team, client.version = case_manager, team, locked.version
     reminders_follow_case([locked.pk])  # the case's reminders move to the new case manager now
     if notify:
-        transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
+        outbox.enqueue(notify_assignment, assignment.pk)
     return assignment

@@ -308,6 +308,12 @@ REFERRAL_PARTNER_LINK_DAYS = envint("REFERRAL_PARTNER_LINK_DAYS", "14")
 # Jobs that must not be lost live in table rows; beat sends again what the broker lost or a killed
 # worker dropped. A run not picked up within the minute expires: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
+    # Work written to the outbox while the broker was down goes out once it is back (caseload/outbox.py).
+    "caseload-relay-outbox": {
+        "task": "caseload.tasks.relay_outbox",
+        "schedule": 10,
+        "options": {"expires": 9},
+    },
     "careplans-requeue-stale-documents": {
         "task": "careplans.tasks.requeue_stale_documents",
         "schedule": 60,

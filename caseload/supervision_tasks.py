@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 # The care plan's PDF writer: staged beside its place, fsynced, renamed, the folder fsynced.
+from caseload import outbox
 from caseload.files import local_path, save_through_storage, stage, sync_directory
 from caseload.models import SupervisionReport, TeamSnapshot
 from caseload.supervision import dashboard
@@ -62,8 +63,7 @@ def report_queue(*, requested_by) -> SupervisionReport:
     if waiting is not None:
         return waiting
     report = SupervisionReport.objects.create(requested_by=requested_by)
-    report_id = str(report.pk)
-    transaction.on_commit(lambda: render_supervision_report.delay(report_id), robust=True)
+    outbox.enqueue(render_supervision_report, str(report.pk))
     return report
 
 
@@ -86,8 +86,7 @@ def report_resend_if_stale(report: SupervisionReport) -> bool:
             return False
         locked.status, locked.queued_at = Status.QUEUED, now
         locked.save(update_fields=["status", "queued_at"])
-        report_id = str(locked.pk)
-        transaction.on_commit(lambda: render_supervision_report.delay(report_id), robust=True)
+        outbox.enqueue(render_supervision_report, str(locked.pk))
     report.status, report.queued_at = Status.QUEUED, now
     return True
 

@@ -1,5 +1,7 @@
 """Background work of the caseload app. Tasks take ids, call a service, and are safe to run twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caseload import outbox
 from caseload.models import Assignment
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 900, "max_retries": 8}
@@ -78,6 +81,15 @@ def _mail_lines(moves: list[Assignment]) -> dict:
                 reason, link,
             ]))
     return lines
+
+
+@shared_task
+def relay_outbox(grace_seconds: float | None = None) -> int:
+    """Beat's relay of the outbox: send what waited for the broker (caseload.outbox). Safe to run twice."""
+    grace = outbox.RELAY_GRACE if grace_seconds is None else timedelta(seconds=grace_seconds)
+    sent = outbox.relay(grace=grace)
+    outbox.forget_sent()
+    return sent
 
 
 from caseload import reminder_tasks, supervision_tasks  # noqa: E402, F401  (autodiscovery reads caseload.tasks only)

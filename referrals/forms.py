@@ -4,6 +4,7 @@ from django import forms
 from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
+from referrals import hsds
 from referrals.models import PARTNER_STATUSES, Category, CloseReason, SharedItem, Status, Urgency
 
 
@@ -100,3 +101,19 @@ class DirectoryImportForm(forms.Form):
                     "layout. A file with any bad row imports nothing."),
         error_messages={"required": _("Choose a zip or the CSV files.")},
     )
+
+    def clean_files(self):
+        """Only .zip and .csv files, none larger than the limits, a zip not expanding past them either."""
+        uploads = self.cleaned_data["files"]
+        limit_mb = hsds.MAX_UPLOAD_BYTES // (1024 * 1024)
+        for upload in uploads:
+            name = upload.name.rsplit("/", 1)[-1]
+            if not name.lower().endswith((".zip", ".csv")):
+                raise forms.ValidationError(_("%(name)s is not a .zip or .csv file.") % {"name": name})
+            if upload.size > hsds.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit_mb})
+            if name.lower().endswith(".zip") and hsds.unzipped_size(upload) > hsds.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s holds more than %(limit)s MB once unpacked.") % {"name": name, "limit": limit_mb})
+        return uploads

@@ -46,6 +46,8 @@ STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
 LANGUAGE_CODES = {code for code, _name in global_settings.LANGUAGES}
 CATEGORY_BY_NAME = {str(label).lower(): key for key, label in Category.choices} | {key: key for key in Category.values}
 MAX_ROWS = 50_000
+# A region's directory is a few MB; anything far larger is a mistake or an attack (a zip bomb).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -74,6 +76,18 @@ class DirectoryImportError(Exception):
         super().__init__(f"{len(rejections)} rows rejected")
 
 
+def unzipped_size(upload) -> int:
+    """What the zip's directory files say they hold once unpacked (0 for a file that is not a zip)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            size = sum(info.file_size for info in archive.infolist()
+                       if info.filename.rsplit("/", 1)[-1].lower() in FILES)
+    except zipfile.BadZipFile:
+        size = 0
+    upload.seek(0)
+    return size
+
+
 def files_from_uploads(uploads) -> dict[str, str]:
     """{file name: text} from a zip or from CSV files, by their base names."""
     files: dict[str, str] = {}
@@ -86,7 +100,8 @@ def files_from_uploads(uploads) -> dict[str, str]:
                     for member in archive.namelist():
                         base = member.rsplit("/", 1)[-1].lower()
                         if base in FILES:
-                            files[base] = _text(archive.read(member))
+                            with archive.open(member) as unpacked:  # never more than the limit, whatever it claims
+                                files[base] = _text(unpacked.read(MAX_UPLOAD_BYTES + 1)[:MAX_UPLOAD_BYTES])
             except zipfile.BadZipFile:
                 files["(zip)"] = ""
         elif name in FILES:

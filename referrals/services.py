@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseload import audit
+from caseload import audit, outbox
 from clients.models import Client, Consent
 from referrals.models import (
     PARTNER_STATUSES,
@@ -354,7 +354,7 @@ def letter_queue(*, referral: Referral, by) -> ReferralLetter:
         letter.queued_at = timezone.now()
         letter.save()
         audit.record(action="create", client_id=referral.client_id, obj=referral, summary="referral letter queued")
-        transaction.on_commit(lambda: render_referral_letter.delay(letter.pk))
+        outbox.enqueue(render_referral_letter, letter.pk)
     return letter
 
 
@@ -371,5 +371,5 @@ def email_queue(*, referral: Referral, by, to: str, request_key: str) -> tuple[R
         if created:
             audit.record(action="create", client_id=referral.client_id, obj=referral,
                          summary="referral letter email queued")
-            transaction.on_commit(lambda: send_referral_email.delay(email.pk))
+            outbox.enqueue(send_referral_email, email.pk)
     return email, created

@@ -3,7 +3,8 @@
 Two teams: North (supervisor Helle, case managers Anna and Anton) and South (supervisor Sam, case
 manager Bo). An administrator sees everything. `client_a` is Anna's; `client_b` is Bo's.
 
-Tests marked `browser` need Debian's Chromium; tests marked `worker` need Redis (REDIS_URL). On a
+Tests marked `browser` need Debian's Chromium; tests marked `worker` need Redis (REDIS_URL);
+tests marked `postgres` need PostgreSQL (DATABASE_URL) for real concurrent transactions. On a
 laptop without them they are skipped with a reason; under .ci/run (REQUIRE_SERVICES=1) a missing
 service fails the run instead, so CI can never pass by skipping them.
 """
@@ -37,13 +38,15 @@ def _missing_service(marker: str) -> str | None:
         return "REDIS_URL is not set"
     if marker == "worker" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return "a worker process cannot see an SQLite test database: DATABASE_URL must be PostgreSQL"
+    if marker == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "concurrent transactions need PostgreSQL: DATABASE_URL is not set to it"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     for item in items:
-        for marker in ("browser", "worker"):
+        for marker in ("browser", "worker", "postgres"):
             if item.get_closest_marker(marker) is None:
                 continue
             missing = _missing_service(marker)

@@ -5,11 +5,13 @@
 from caseload.models.staff import (
     AcuityRating,
     AgencySettings,
+    AuditChainHead,
     Assignment,
     AuditEvent,
     AuditEventQuerySet,
     Notice,
     NoticeQuerySet,
+    OutboxMessage,
     Role,
     SupervisionReport,
     Team,
@@ -20,6 +22,6 @@ from caseload.models.notes import NoteAddendum, NoteGoal, NoteLocked, ProgressNo
 from caseload.models.reminders import DigestDelivery, Reminder
 
 __all__ = [
-    "AcuityRating", "AgencySettings", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
-    "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "ProgressNote", "Reminder", "Role", "Team", "User",
+    "AcuityRating", "AgencySettings", "AuditChainHead", "SupervisionReport", "TeamSnapshot", "Assignment", "AuditEvent", "AuditEventQuerySet", "DigestDelivery", "NoteAddendum",
+    "NoteGoal", "NoteLocked", "Notice", "NoticeQuerySet", "OutboxMessage", "ProgressNote", "Reminder", "Role", "Team", "User",
 ]

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caseload import audit_chain
 from caseload.audit import Audited
 
 
@@ -273,6 +274,9 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("Audit entries cannot be deleted.")
 
+    def bulk_create(self, *args, **kwargs):
+        raise PermissionDenied("Audit entries are chained one at a time.")
+
     def for_client(self, client):
         return self.filter(client=client)
 
@@ -298,13 +302,19 @@ class AuditEvent(models.Model):
         SECURITY = "security", _("Security")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint on the two keys: checking one at commit takes a KEY SHARE lock on the
+    # client's (or user's) row, and a transaction holding the chain head while waiting for a row that
+    # another holds FOR UPDATE, whose owner waits for the chain head, is a deadlock. PROTECT still
+    # keeps the rows from being deleted through the application, and nothing clinical is deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events",
+        db_constraint=False,
     )
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -312,6 +322,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The hash chain (caseload.audit_chain): place in the trail, the hash before, this entry's hash.
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -326,7 +340,7 @@ class AuditEvent(models.Model):
         # Append-only: a row, once written, is never rewritten through the ORM.
         if not self._state.adding:
             raise PermissionDenied("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
+        audit_chain.link(self, lambda: super(AuditEvent, self).save(*args, **kwargs))
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
@@ -345,6 +359,41 @@ class AuditEvent(models.Model):
             field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
             names.append(str(field.verbose_name) if field else attname.replace("_", " "))
         return sorted(names)  # PostgreSQL keeps JSON keys in its own order
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit trail's hash chain: one row, locked by each transaction that appends."""
+
+    sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=audit_chain.GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.last_hash[:12]}"
+
+
+class OutboxMessage(models.Model):
+    """A task to send to the workers, written in the transaction of the change that asks for it.
+
+    The broker may be down when that change commits: the row waits here until caseload.outbox
+    relays it (at once after the commit, or on beat's next run). See caseload/outbox.py.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_unsent", condition=models.Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'sent' if self.sent_at else 'waiting'})"
 
 
 class NoticeQuerySet(models.QuerySet):

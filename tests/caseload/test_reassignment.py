@@ -181,7 +181,7 @@ class TestCaseloadPage:
         assert counts[0] == counts[1], counts
         # Session, user, the case manager, their team, the rows, which rows I may see, due items, six load
         # counts, the audit entry, the case managers to move to, and the session saved: 18.
-        assert counts == [18, 18], [query["sql"] for query in queries.captured_queries]
+        assert counts == [20, 20], [query["sql"] for query in queries.captured_queries]
 
 
 class TestPreview:

@@ -117,6 +117,28 @@ def test_administrators_import_the_csv_files_and_see_every_rejected_row(login, a
     assert not Service.objects.exists()
 
 
+def test_an_upload_of_the_wrong_type_or_too_large_is_refused_beside_the_field(login, administrator, settings):
+    browser = login(administrator)
+    page = browser.post("/referrals/directory/import/", {"files": [SimpleUploadedFile("region.exe", b"MZ")]})
+    assert "region.exe is not a .zip or .csv file." in page.content.decode()
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # large uploads go to a temporary file, as in production
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hsds, "MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
+        big = SimpleUploadedFile("services.csv", b"x" * (2 * 1024 * 1024 + 1), content_type="text/csv")
+        page = browser.post("/referrals/directory/import/", {"files": [big]})
+        assert "services.csv is larger than 2 MB." in page.content.decode()
+
+        # A zip bomb: small to upload, far larger once unpacked.
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("services.csv", b"0" * (3 * 1024 * 1024))
+        assert len(bomb.getvalue()) < 100 * 1024
+        page = browser.post("/referrals/directory/import/", {"files": [SimpleUploadedFile("region.zip", bomb.getvalue())]})
+        assert "region.zip holds more than 2 MB once unpacked." in page.content.decode()
+    assert not Service.objects.exists()
+
+
 def test_administrators_export_a_zip(login, administrator):
     hsds.import_directory(four())
     response = login(administrator).get("/referrals/directory/export/")
