@@ -5,9 +5,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from caseload.language import staff_language
 from caseload.models import Assignment
 
 
@@ -31,18 +33,20 @@ def notify_assignment(self, assignment_id: int) -> bool:
         link = settings.SITE_URL.rstrip("/") + reverse("clients:detail", args=[assignment.client_id])
         # No names in email: the number and an opaque link lead back to the scoped, audited record.
         number = assignment.client.client_number
-        recipients = [(assignment.case_manager, _("Client %(number)s has been assigned to you.") % {"number": number})]
+        # Each line is translated in the recipient's own language, so it is kept lazy until then.
+        recipients = [(assignment.case_manager, gettext_lazy("Client %(number)s has been assigned to you."), {"number": number})]
         if previous and previous.case_manager_id != assignment.case_manager_id:
             recipients.append(
-                (previous.case_manager, _("Client %(number)s has moved to %(name)s.")
-                 % {"number": number, "name": assignment.case_manager.display_name})
+                (previous.case_manager, gettext_lazy("Client %(number)s has moved to %(name)s."),
+                 {"number": number, "name": assignment.case_manager.display_name})
             )
-        for person, line in recipients:
+        for person, line, values in recipients:
             if person.email:
-                body = "\n\n".join(
-                    [line, _("Reason: %(reason)s") % {"reason": assignment.reason or "—"}, link]
-                )
-                send_mail(_("Caseload change"), body, settings.DEFAULT_FROM_EMAIL, [person.email])
+                with translation.override(staff_language(person)):
+                    body = "\n\n".join(
+                        [str(line) % values, _("Reason: %(reason)s") % {"reason": assignment.reason or "—"}, link]
+                    )
+                    send_mail(_("Caseload change"), body, settings.DEFAULT_FROM_EMAIL, [person.email])
         assignment.notified_at = timezone.now()
         assignment.save(update_fields=["notified_at"])
     return True

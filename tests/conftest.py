@@ -37,13 +37,15 @@ def _missing_service(marker: str) -> str | None:
         return "REDIS_URL is not set"
     if marker == "worker" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return "a worker process cannot see an SQLite test database: DATABASE_URL must be PostgreSQL"
+    if marker == "gettext" and not (shutil.which("xgettext") and shutil.which("msgfmt")):
+        return "xgettext and msgfmt not found (Debian package gettext)"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     for item in items:
-        for marker in ("browser", "worker"):
+        for marker in ("browser", "worker", "gettext"):
             if item.get_closest_marker(marker) is None:
                 continue
             missing = _missing_service(marker)
