@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 
 ORIGINAL_LANGUAGE = "en"
+# Languages that write the names of languages in lower case inside a sentence ("en français").
+LOWER_CASE_LANGUAGE_NAMES = {"da", "fr", "ca"}
 
 
 def languages_without_translation(client) -> list[str]:
@@ -22,7 +24,8 @@ def languages_without_translation(client) -> list[str]:
     names = []
     for code in codes:
         try:
-            names.append(get_language_info(code)["name_translated"])
+            name = str(get_language_info(code)["name_translated"])
         except KeyError:
-            names.append(code)
+            name = code
+        names.append(name.lower() if translation.get_language() in LOWER_CASE_LANGUAGE_NAMES else name)
     return names

@@ -275,6 +275,7 @@ class TestTheTablet:
     def test_the_clients_language_is_used_where_a_catalogue_exists(self, client_a, settings, tmp_path):
         from careplans.tablet import client_language
 
+        client_a.preferred_language = "da"
         settings.LOCALE_PATHS = [tmp_path]
         assert client_language(client_a) == "en"
         (tmp_path / "da" / "LC_MESSAGES").mkdir(parents=True)
