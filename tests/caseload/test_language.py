@@ -111,3 +111,14 @@ def test_the_assignment_email_is_in_each_recipients_language(supervisor, case_ma
     english = by_recipient["anna@agency.example"]
     assert english.subject == "Caseload change"
     assert f"Client {client_a.client_number} has moved to Anton Berg." in english.body
+
+
+def test_the_clients_preferred_language_is_named_in_the_staff_members_language(login, case_manager, client_a):
+    case_manager.language = "da"
+    case_manager.save()
+    browser = login(case_manager)
+    page = browser.get(reverse("clients:detail", args=[client_a.pk])).content.decode()
+    assert "Foretrukket sprog" in page and "dansk" in page and "Danish" not in page
+    form = browser.get(reverse("clients:edit", args=[client_a.pk])).content.decode()
+    assert '<option value="da" selected>dansk</option>' in form
+    assert form.index(">engelsk<") < form.index(">fransk<")  # in Danish alphabetical order
