@@ -243,6 +243,7 @@ MAIN_PAGES = {
     "notes timeline": MainPage("anna", "/notes/clients/{mikkel}/", "Progress notes"),
     "my tasks": MainPage("anna", "/tasks/", "My tasks"),
     "supervision": MainPage("helle", "/supervision/", "Supervision", screenshot="supervision"),
+    "profile": MainPage("anna", "/profile/", "Your settings"),
 }
 
 
