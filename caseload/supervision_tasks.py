@@ -172,9 +172,9 @@ def render_report_pdf_bytes(report: SupervisionReport) -> bytes:
 
     from caseload.supervision_views import dashboard_context
 
-    context = dashboard_context(report.requested_by)
-    context.update({"agency_name": settings.AGENCY_NAME, "report": report, "made_at": timezone.localtime()})
-    with translation.override(staff_language(report.requested_by)):
+    with translation.override(staff_language(report.requested_by)):  # in the language of who asked for it
+        context = dashboard_context(report.requested_by)
+        context.update({"agency_name": settings.AGENCY_NAME, "report": report, "made_at": timezone.localtime()})
         html = render_to_string(TEMPLATE, context)
     document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=URLFetcher(allowed_protocols=["data"]))
     return document.write_pdf(stylesheets=[_stylesheet()])
