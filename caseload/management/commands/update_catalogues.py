@@ -4,9 +4,14 @@ New strings arrive with an empty translation: translate them in locale/<language
 and run the command again, so the compiled .mo files follow.
 """
 
+import re
+
 from django.core.management import BaseCommand, call_command
 
-from caseload.catalogues import MAKEMESSAGES_OPTIONS, TRANSLATED_LANGUAGES
+from caseload.catalogues import MAKEMESSAGES_OPTIONS, TRANSLATED_LANGUAGES, catalogue_path
+
+# The extraction time changes on every run: left in, every branch that runs the command conflicts on it.
+CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
 
 
 class Command(BaseCommand):
@@ -18,5 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, compile_only=False, **options):
         if not compile_only:
             call_command("makemessages", **MAKEMESSAGES_OPTIONS)
+            for language in TRANSLATED_LANGUAGES:
+                path = catalogue_path(language)
+                path.write_text(CREATION_DATE.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
         call_command("compilemessages", locale=TRANSLATED_LANGUAGES, ignore_patterns=[".venv/*"], verbosity=0)
         self.stdout.write("Catalogues updated: " + ", ".join(TRANSLATED_LANGUAGES))
