@@ -13,7 +13,14 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import Assessment
 from caseload.models import Reminder
-from tests.e2e.test_careplan import a_plan_to_sign, pdf_text, press_sign, region, sign_with_a_finger
+from tests.e2e.test_careplan import (
+    a_plan_to_sign,
+    pdf_text,
+    photograph_the_tablet,
+    press_sign,
+    region,
+    sign_with_a_finger,
+)
 from tests.e2e.test_pages_accessible import agency, care_plans  # noqa: F401  (fixtures)
 from tests.factories import TEST_PASSWORD, AssessmentFactory, ClientFactory, ReminderFactory
 
@@ -133,6 +140,8 @@ def test_a_client_signs_on_the_tablet_in_their_own_language_and_gets_the_pdf_in_
     assert_accessible(page)
     sign_with_a_finger(cdp, page, loops=3)
     expect(sign).to_be_enabled()
+    signing.scroll_into_view_if_needed()
+    photograph_the_tablet(page, f"careplan-tablet-{language}")
     press_sign(page, sign)
     expect(page.get_by_text(words["signed"])).to_be_visible()
     expect(page.get_by_text(words["done"])).to_be_visible()
