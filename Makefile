@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint bench worker screenshots
+.PHONY: run test install lint bench worker screenshots messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ bench: $(VENV)/.dev
 
 screenshots: $(VENV)/.dev
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e
+
+# Extract new strings into locale/{da,ca,fr}/LC_MESSAGES/django.po and compile the .mo files (needs gettext).
+messages: $(VENV)/.runtime
+	$(BIN)/python manage.py update_catalogues

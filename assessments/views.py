@@ -24,6 +24,7 @@ from assessments.forms import (
     ParticipantFormSet,
     RiskFlagForm,
 )
+from assessments.instrument_language import languages_without_translation
 from assessments.instruments import UnknownInstrument, all_instruments, get_instrument
 from assessments.models import (
     Assessment,
@@ -86,7 +87,8 @@ def instrument_administer(request, client_id, code):
     return render(
         request,
         "assessments/administer.html",
-        {"client": client, "instrument": instrument, "form": form, "missing": set(missing)},
+        {"client": client, "instrument": instrument, "form": form, "missing": set(missing),
+         "untranslated_languages": languages_without_translation(client)},
     )
 
 
@@ -103,7 +105,8 @@ def instrument_response(request, response_id):
         request,
         "assessments/response.html",
         {"client": response.client, "response": response, "instrument": instrument, "flags": flags,
-         "answered": answered, "sex_bands": sex_bands, "sex_label": response.client.get_sex_display()},
+         "answered": answered, "sex_bands": sex_bands, "sex_label": response.client.get_sex_display(),
+         "untranslated_languages": languages_without_translation(response.client)},
     )
 
 

@@ -1044,6 +1044,7 @@ def build_pages(manager, client, family_name, supervisor, plans, notes, director
             sizes=f"{notes['other_tasks']} → {notes['tasks']} tasks",
         ),
         Page("client list", manager.username, "/clients/", expect="clients you can see"),
+        Page("your settings (language)", manager.username, "/profile/", expect='name="language"'),
         Page("client search: POST", manager.username, "/clients/", method="post", data=search, status=302),
         Page(
             "client search: results GET", manager.username, "/clients/",

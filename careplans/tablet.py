@@ -36,6 +36,7 @@ def tablet(request, plan_id):
     signatures = list(Signature.objects.filter(plan=plan))
     pending = services.pending_signers(plan, signatures) if plan.status == CarePlan.Status.AWAITING else []
     signer = next((s for s in pending if s["role"] in services.TABLET_ROLES), None)
+    staff_language = translation.get_language()
     with translation.override(client_language(plan.client)):
         sign_form = TabletSignForm(initial={"printed_name": signer["name"]} if signer else None)
         decline_form = DeclineForm()
@@ -45,7 +46,8 @@ def tablet(request, plan_id):
             return_form = PasswordForm(request.POST, user=request.user)
             if return_form.is_valid():
                 handover_end(request, plan)
-                messages.success(request, _("Welcome back. The tablet is yours again."))
+                with translation.override(staff_language):  # the staff member reads it, on their own page
+                    messages.success(request, _("Welcome back. The tablet is yours again."))
                 return redirect("careplans:plan", plan_id=plan.pk)
         elif action and signer:
             if action == "sign":

@@ -35,10 +35,11 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from caseload import audit
+from caseload.language import staff_language
 from caseload.models import DigestDelivery
 from caseload.reminders import due_reminders, group_reminders, open_reminders_for, sweep
 
@@ -145,7 +146,12 @@ def send_digest(delivery_id: int) -> bool:
 
 
 def digest_message(recipient, day: date, reminders) -> EmailMultiAlternatives:
-    """The digest, as text and HTML. No client names: client numbers, and links into the app."""
+    """The digest, as text and HTML, in the recipient's language. No client names: client numbers, and links."""
+    with translation.override(staff_language(recipient)):
+        return _digest_message(recipient, day, reminders)
+
+
+def _digest_message(recipient, day: date, reminders) -> EmailMultiAlternatives:
     site = settings.SITE_URL.rstrip("/")
     for reminder in reminders:
         reminder.client_url = site + reverse("clients:detail", args=[reminder.client_id])

@@ -26,11 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseload import audit
 from caseload.models import AgencySettings, Assignment, ProgressNote, Reminder, Team
@@ -57,6 +59,12 @@ DEFAULT_NO_CONTACT_DAYS_AT_RISK = Team._meta.get_field("no_contact_days_at_risk"
 
 def _subject(subject_type: str, subject_id) -> str:
     return f"{subject_type}:{subject_id}"
+
+
+def _titled(language: str | None, message, values: dict) -> str:
+    """A sweep reminder's title in its assignee's language: it is stored as they will read it."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return str(message) % values
 
 
 def _reminder(*, kind, client_id, due_on: date, title: str, subject_type: str, subject_id, assignee_id) -> Reminder:
@@ -143,11 +151,11 @@ def _no_contact_candidates(today: date, now: datetime) -> list[Reminder]:
         .order_by()
         .values_list(
             "pk", "case_manager_id", "created_at", "team__no_contact_days", "team__no_contact_days_at_risk",
-            "last_contact", "assigned_at", "at_risk",
+            "last_contact", "assigned_at", "at_risk", "case_manager__language",
         )
     )
     candidates = []
-    for client_id, case_manager_id, registered_at, days, days_at_risk, last, assigned, at_risk in rows:
+    for client_id, case_manager_id, registered_at, days, days_at_risk, last, assigned, at_risk, language in rows:
         if at_risk:
             limit = days_at_risk or DEFAULT_NO_CONTACT_DAYS_AT_RISK
         else:
@@ -157,13 +165,12 @@ def _no_contact_candidates(today: date, now: datetime) -> list[Reminder]:
         if due_on > today:
             continue
         if last:
-            title = _("No contact since %(day)s (limit %(days)s days)") % {"day": since.isoformat(), "days": limit}
+            message = gettext_lazy("No contact since %(day)s (limit %(days)s days)")
         elif assigned:
-            title = _("No contact since the case was assigned on %(day)s (limit %(days)s days)") % {
-                "day": since.isoformat(), "days": limit}
+            message = gettext_lazy("No contact since the case was assigned on %(day)s (limit %(days)s days)")
         else:
-            title = _("No contact since registration on %(day)s (limit %(days)s days)") % {
-                "day": since.isoformat(), "days": limit}
+            message = gettext_lazy("No contact since registration on %(day)s (limit %(days)s days)")
+        title = _titled(language, message, {"day": since.isoformat(), "days": limit})
         candidates.append(_reminder(
             kind=Kind.NO_CONTACT, client_id=client_id, due_on=due_on, title=title,
             subject_type="clients.Client", subject_id=client_id, assignee_id=case_manager_id,
@@ -179,15 +186,16 @@ def _plan_review_candidates(today: date) -> list[Reminder]:
         CarePlan.objects.filter(status=CarePlan.Status.ACTIVE, review_on__lte=today + timedelta(days=PLAN_REVIEW_NOTICE_DAYS))
         .exclude(client__status="discharged")
         .order_by()
-        .values_list("pk", "client_id", "number", "review_on", "client__case_manager_id")
+        .values_list("pk", "client_id", "number", "review_on", "client__case_manager_id", "client__case_manager__language")
     )
     return [
         _reminder(
             kind=Kind.PLAN_REVIEW, client_id=client_id, due_on=review_on,
-            title=_("Review care plan version %(number)s (review due %(day)s)") % {"number": number, "day": review_on.isoformat()},
+            title=_titled(language, gettext_lazy("Review care plan version %(number)s (review due %(day)s)"),
+                          {"number": number, "day": review_on.isoformat()}),
             subject_type="careplans.CarePlan", subject_id=plan_id, assignee_id=case_manager_id,
         )
-        for plan_id, client_id, number, review_on, case_manager_id in rows
+        for plan_id, client_id, number, review_on, case_manager_id, language in rows
     ]
 
 
@@ -200,16 +208,19 @@ def _plan_signature_candidates(now: datetime) -> list[Reminder]:
         CarePlan.objects.filter(status=CarePlan.Status.AWAITING, sent_for_signatures_at__lte=now - wait)
         .exclude(client__status="discharged")
         .order_by()
-        .values_list("pk", "client_id", "number", "sent_for_signatures_at", "client__case_manager_id")
+        .values_list(
+            "pk", "client_id", "number", "sent_for_signatures_at", "client__case_manager_id",
+            "client__case_manager__language",
+        )
     )
     return [
         _reminder(
             kind=Kind.PLAN_SIGNATURES, client_id=client_id, due_on=_local_day(sent + wait),
-            title=_("Care plan version %(number)s sent for signatures on %(day)s is not signed yet")
-            % {"number": number, "day": _local_day(sent).isoformat()},
+            title=_titled(language, gettext_lazy("Care plan version %(number)s sent for signatures on %(day)s is not signed yet"),
+                          {"number": number, "day": _local_day(sent).isoformat()}),
             subject_type="careplans.CarePlan", subject_id=plan_id, assignee_id=case_manager_id,
         )
-        for plan_id, client_id, number, sent, case_manager_id in rows
+        for plan_id, client_id, number, sent, case_manager_id, language in rows
     ]
 
 
@@ -220,10 +231,10 @@ def _reassessment_candidates(today: date) -> list[Reminder]:
 
     agency = AgencySettings.load()
     rows = reassessments_due(today).order_by().values_list(
-        "pk", "client_id", "instrument", "administered_on", "client__case_manager_id"
+        "pk", "client_id", "instrument", "administered_on", "client__case_manager_id", "client__case_manager__language"
     )
     candidates = []
-    for response_id, client_id, code, given_on, case_manager_id in rows:
+    for response_id, client_id, code, given_on, case_manager_id, language in rows:
         try:
             instrument = get_instrument(code)
         except UnknownInstrument:  # a definition since removed: nothing to give again
@@ -231,8 +242,8 @@ def _reassessment_candidates(today: date) -> list[Reminder]:
         candidates.append(_reminder(
             kind=Kind.REASSESSMENT, client_id=client_id,
             due_on=given_on + timedelta(days=agency.reassessment_interval(instrument)),
-            title=_("Give the %(instrument)s again (last given %(day)s)") % {
-                "instrument": instrument.short_name, "day": given_on.isoformat()},
+            title=_titled(language, gettext_lazy("Give the %(instrument)s again (last given %(day)s)"),
+                          {"instrument": instrument.short_name, "day": given_on.isoformat()}),
             subject_type="assessments.InstrumentResponse", subject_id=response_id, assignee_id=case_manager_id,
         ))
     return candidates
@@ -247,17 +258,22 @@ def _unsigned_note_candidates(now: datetime) -> list[Reminder]:
         .filter(created_at__lte=now - age)
         .exclude(client__status="discharged")
         .order_by()
-        .values_list("pk", "client_id", "author_id", "created_at", "contact_at", "contact_type")
+        .values_list("pk", "client_id", "author_id", "created_at", "contact_at", "contact_type", "author__language")
     )
     return [
         _reminder(
             kind=Kind.UNSIGNED_NOTE, client_id=client_id, due_on=_local_day(created + age),
-            title=_("Sign the note of the %(contact)s on %(day)s") % {
-                "contact": str(labels.get(contact_type, contact_type)).lower(), "day": _local_day(contact_at).isoformat()},
+            title=_unsigned_note_title(language, labels.get(contact_type, contact_type), _local_day(contact_at)),
             subject_type="caseload.ProgressNote", subject_id=note_id, assignee_id=author_id,
         )
-        for note_id, client_id, author_id, created, contact_at, contact_type in rows
+        for note_id, client_id, author_id, created, contact_at, contact_type, language in rows
     ]
+
+
+def _unsigned_note_title(language: str | None, contact_label, day: date) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _("Sign the note of the %(contact)s on %(day)s") % {
+            "contact": str(contact_label).lower(), "day": day.isoformat()}
 
 
 def referral_follow_up_candidates(today: date, now: datetime) -> list[Reminder]:

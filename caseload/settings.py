@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caseload.language.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "caseload.middleware.SessionLimitsMiddleware",
     "caseload.middleware.SecondFactorMiddleware",
@@ -205,6 +206,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("da", "Dansk"), ("ca", "Català"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["caseload.formats"]
+# Before sign-in the cookie chooses (the switcher on the sign-in page); after, the staff member's
+# own setting (caseload.language), which the cookie then follows.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = envstr("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True
@@ -254,6 +259,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Email: printed to the console in development; SMTP from the environment in production.
 EMAIL_BACKEND = envstr(

@@ -26,11 +26,13 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from caseload import outbox
 
 # The care plan's PDF writer: staged beside its place, fsynced, renamed, the folder fsynced.
-from caseload import outbox
 from caseload.files import local_path, save_through_storage, stage, sync_directory
+from caseload.language import staff_language
 from caseload.models import SupervisionReport, TeamSnapshot
 from caseload.supervision import dashboard
 
@@ -169,9 +171,10 @@ def render_report_pdf_bytes(report: SupervisionReport) -> bytes:
 
     from caseload.supervision_views import dashboard_context
 
-    context = dashboard_context(report.requested_by)
-    context.update({"agency_name": settings.AGENCY_NAME, "report": report, "made_at": timezone.localtime()})
-    html = render_to_string(TEMPLATE, context)
+    with translation.override(staff_language(report.requested_by)):  # in the language of who asked for it
+        context = dashboard_context(report.requested_by)
+        context.update({"agency_name": settings.AGENCY_NAME, "report": report, "made_at": timezone.localtime()})
+        html = render_to_string(TEMPLATE, context)
     document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=URLFetcher(allowed_protocols=["data"]))
     return document.write_pdf(stylesheets=[_stylesheet()])
 

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseload import outbox
+from caseload.language import staff_language
 from caseload.models import Assignment
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 900, "max_retries": 8}
@@ -45,13 +47,19 @@ def assignments_notify(assignment_ids: list[int]) -> int:
             return 0
         for person, lines in _mail_lines(moves).items():
             if person.email:
-                send_mail(_("Caseload change"), "\n\n".join(lines), settings.DEFAULT_FROM_EMAIL, [person.email])
+                with translation.override(staff_language(person)):  # in the recipient's own language
+                    body = "\n\n".join(
+                        "\n".join([str(line) % values, _("Reason: %(reason)s") % {"reason": reason}, link])
+                        for line, values, reason, link in lines
+                    )
+                    send_mail(_("Caseload change"), body, settings.DEFAULT_FROM_EMAIL, [person.email])
         Assignment.objects.filter(pk__in=[move.pk for move in moves]).update(notified_at=timezone.now())
     return len(moves)
 
 
 def _mail_lines(moves: list[Assignment]) -> dict:
-    """Each person's lines: one per client moved to or away from them, with the reason and a link.
+    """Each person's lines: one per client moved to or away from them, with the reason and a link, to be
+    put in words in that person's language.
 
     No names of clients in email: the number and an opaque link lead back to the scoped, audited record.
     """
@@ -65,21 +73,21 @@ def _mail_lines(moves: list[Assignment]) -> dict:
         move = move_of_client[earlier.client_id]
         if earlier.started_at < move.started_at and move.pk not in previous_of:
             previous_of[move.pk] = earlier.case_manager
-    lines: dict = {}
+    lines: dict = {}  # person → [(line to translate, its values, reason, link)]
     site = settings.SITE_URL.rstrip("/")
     for move in moves:
         number = move.client.client_number
         link = site + reverse("clients:detail", args=[move.client_id])
-        reason = _("Reason: %(reason)s") % {"reason": move.reason or "—"}
+        reason = move.reason or "—"
         lines.setdefault(move.case_manager, []).append(
-            "\n".join([_("Client %(number)s has been assigned to you.") % {"number": number}, reason, link])
+            (gettext_lazy("Client %(number)s has been assigned to you."), {"number": number}, reason, link)
         )
         previous = previous_of.get(move.pk)
         if previous and previous.pk != move.case_manager_id:
-            lines.setdefault(previous, []).append("\n".join([
-                _("Client %(number)s has moved to %(name)s.") % {"number": number, "name": move.case_manager.display_name},
-                reason, link,
-            ]))
+            lines.setdefault(previous, []).append((
+                gettext_lazy("Client %(number)s has moved to %(name)s."),
+                {"number": number, "name": move.case_manager.display_name}, reason, link,
+            ))
     return lines
 
 

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
 from caseload import two_factor_views
 from caseload.forms import LoginForm
 
-admin.site.site_header = "Caseload administration"
-admin.site.site_title = "Caseload administration"
+admin.site.site_header = _("Caseload administration")
+admin.site.site_title = _("Caseload administration")
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),

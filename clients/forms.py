@@ -1,7 +1,9 @@
 import re
 
 from django import forms
+from django.conf import global_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ClientContact, ClientStatusChange, Dependant
@@ -82,6 +84,9 @@ class ClientForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        # Language names in the reader's language ("dansk", "Danish"), in their alphabetical order.
+        languages = [(code, gettext(name)) for code, name in global_settings.LANGUAGES]
+        self.fields["preferred_language"].choices = sorted(languages, key=lambda choice: choice[1].casefold())
 
     def clean_legal_given_name(self):
         return self.cleaned_data["legal_given_name"].strip()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseload.audit import Audited
@@ -245,7 +246,8 @@ class Client(Audited, models.Model):
     # Django's generated get_FOO_display rebuilds a dict of all choices on every call; lists show
     # these for every row, and the language list is long.
     def get_preferred_language_display(self) -> str:
-        return str(LANGUAGE_NAMES.get(self.preferred_language, self.preferred_language))
+        name = LANGUAGE_NAMES.get(self.preferred_language)
+        return gettext(name) if name else self.preferred_language  # Django's catalogues name every language
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label

@@ -40,13 +40,15 @@ def _missing_service(marker: str) -> str | None:
         return "a worker process cannot see an SQLite test database: DATABASE_URL must be PostgreSQL"
     if marker == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return "concurrent transactions need PostgreSQL: DATABASE_URL is not set to it"
+    if marker == "gettext" and not (shutil.which("xgettext") and shutil.which("msgfmt")):
+        return "xgettext and msgfmt not found (Debian package gettext)"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     for item in items:
-        for marker in ("browser", "worker", "postgres"):
+        for marker in ("browser", "worker", "postgres", "gettext"):
             if item.get_closest_marker(marker) is None:
                 continue
             missing = _missing_service(marker)

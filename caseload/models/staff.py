@@ -35,6 +35,13 @@ class User(AbstractUser):
         validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(Decimal("1.00"))],
         help_text=_("Full-time equivalent: 1.00 full time, 0.50 half time."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of your pages, dates and numbers. Clients see their own language on the tablet."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

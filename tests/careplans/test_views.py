@@ -163,6 +163,12 @@ class TestThePlanPage:
 
 
 class TestTheTablet:
+    @pytest.fixture(autouse=True)
+    def _english_speaking_client(self, client_a):
+        # The messages below are asserted in English; the client's own language is tested on its own.
+        client_a.preferred_language = "en"
+        client_a.save()
+
     def _hand_over(self, browser, plan):
         return browser.post(reverse("careplans:handover", args=[plan.pk]))
 
@@ -175,14 +181,34 @@ class TestTheTablet:
             assert browser.get(url).url == tablet, url
         assert browser.post(reverse("logout")).url == tablet
 
-    def test_the_tablet_shows_only_the_plan_in_a_language_the_product_has(self, login, case_manager, awaiting):
+    @pytest.mark.parametrize("language, words", [("da", "Din handleplan"), ("ca", "El seu pla de cures"),
+                                                  ("fr", "Votre plan de soins"), ("sv", "Your care plan")])
+    def test_the_tablet_shows_only_the_plan_in_the_clients_language(
+        self, login, case_manager, awaiting, client_a, language, words
+    ):
+        client_a.preferred_language = language  # Swedish: the product has no catalogue, so English
+        client_a.save()
         browser = login(case_manager)
         self._hand_over(browser, awaiting)
         page = browser.get(reverse("careplans:tablet", args=[awaiting.pk])).content.decode()
-        # Mikkel prefers Danish; until the product has a Danish catalogue the page is honestly English.
-        assert '<html lang="en">' in page
+        assert f'<html lang="{language if language != "sv" else "en"}">' in page
+        assert words in page
         assert "app-navbar" not in page and "Sign out" not in page
         assert "Mikkel Sørensen" in page and "signature-pad" in page
+
+    def test_the_staff_member_gets_their_own_language_back_after_the_handover(
+        self, login, case_manager, awaiting, client_a, password
+    ):
+        client_a.preferred_language = "ca"
+        client_a.save()
+        browser = login(case_manager)  # works in English
+        self._hand_over(browser, awaiting)
+        tablet = reverse("careplans:tablet", args=[awaiting.pk])
+        assert "Signi aquí amb el dit" in browser.get(tablet).content.decode()
+        response = browser.post(tablet, {"action": "return", "password": password}, follow=True)
+        page = response.content.decode()
+        assert '<html lang="en">' in page
+        assert "Welcome back. The tablet is yours again." in page and "My caseload" in page
 
     def test_a_signature_is_saved_with_its_image(self, login, case_manager, awaiting):
         browser = login(case_manager)
@@ -249,6 +275,7 @@ class TestTheTablet:
     def test_the_clients_language_is_used_where_a_catalogue_exists(self, client_a, settings, tmp_path):
         from careplans.tablet import client_language
 
+        client_a.preferred_language = "da"
         settings.LOCALE_PATHS = [tmp_path]
         assert client_language(client_a) == "en"
         (tmp_path / "da" / "LC_MESSAGES").mkdir(parents=True)

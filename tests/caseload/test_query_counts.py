@@ -194,3 +194,13 @@ def test_it_shows_an_instruments_history_in_the_same_queries_at_any_size(login, 
     assert response.content.decode().count('class="trend-point"') == LARGE
     large = queries(web, f"/assessments/clients/{client.pk}/instruments/phq9/history/")
     assert (small, large) == (12, 12)
+
+
+
+def test_it_shows_your_settings_and_switches_language_in_the_same_queries_at_any_size(login, case_manager, teammate):
+    web = login(case_manager)
+    add_clients(case_manager, SMALL, earlier_case_manager=teammate)
+    small = (queries(web, "/profile/"), queries(web, "/language/", method="post", data={"language": "da"}, status=302))
+    add_clients(case_manager, LARGE - SMALL, earlier_case_manager=teammate)
+    large = (queries(web, "/profile/"), queries(web, "/language/", method="post", data={"language": "fr"}, status=302))
+    assert small == large == (5, 6)

@@ -652,3 +652,33 @@ def test_no_digest_when_nothing_is_due_yet(case_manager, client_a, today):
     assert send_digests.delay().get() == 0
     assert mail.outbox == [] and not DigestDelivery.objects.exists()
     assert [r.kind for r in open_reminders_for(case_manager, today)] == [Kind.PLAN_REVIEW]  # on the page, though
+
+
+def test_the_sweep_writes_each_title_in_its_assignees_language(case_manager, teammate, today):
+    teammate.language = "fr"
+    teammate.save()
+    contact(registered(ClientFactory(case_manager=case_manager), 60), 15)
+    contact(registered(ClientFactory(case_manager=teammate), 60), 15)
+    draft(ClientFactory(case_manager=teammate), 30)
+
+    sweep(today)
+
+    day = local_day(15).isoformat()
+    titles = {(reminder.assignee.username, reminder.kind): reminder.title for reminder in reminders()}
+    assert titles[("anna", Kind.NO_CONTACT)] == f"No contact since {day} (limit 14 days)"
+    assert titles[("anton", Kind.NO_CONTACT)] == f"Aucun contact depuis le {day} (limite 14 jours)"
+    assert titles[("anton", Kind.UNSIGNED_NOTE)].startswith("Signer la note du contact « contact avec un tiers")
+
+
+def test_the_digest_is_in_its_recipients_language(case_manager, teammate, client_a, today):
+    _digest_setup(case_manager, teammate, client_a, today)
+    case_manager.language = "da"
+    case_manager.save()
+    send_digests.delay(today.isoformat())
+
+    [danish] = [m for m in mail.outbox if m.to == ["anna@agency.example"]]
+    [(html, _mimetype)] = danish.alternatives
+    assert danish.subject.startswith(f"Dine opgaver for {today.isoformat()}: 2 at gøre")
+    assert "Godmorgen Anna" in danish.body and "Åbn din opgaveliste" in html
+    [english] = [m for m in mail.outbox if m.to == ["anton@agency.example"]]
+    assert english.subject.startswith("Your tasks for")

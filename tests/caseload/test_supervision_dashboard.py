@@ -418,3 +418,20 @@ def test_the_second_team_of_a_case_manager_counts_them_once_for_the_agency(admin
     tasks.take_team_snapshots()
     assert TeamSnapshot.objects.count() == 2
     assert dashboard(administrator).agency.active == 2
+
+
+def test_the_pdf_is_in_the_language_of_who_asked_for_it(supervisor, overloaded, media):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext") and os.environ.get("REQUIRE_SERVICES") != "1":  # CI must have it
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    supervisor.language = "da"
+    supervisor.save()
+    report = SupervisionReport.objects.create(requested_by=supervisor)
+    tasks.render_supervision_report(str(report.pk))
+    report.refresh_from_db()
+    text = subprocess.run(["pdftotext", "-layout", str(media / report.file.name), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    assert "Rapport til teamoverblik" in text and "Vægtet belastning pr. årsværk" in text
+    assert "Supervision report" not in text and "Weighted load" not in text

@@ -316,6 +316,9 @@ def test_a_case_manager_makes_a_plan_from_the_assessment_and_sends_it_for_signat
 def test_the_client_and_his_sister_sign_on_the_tablet_and_the_signed_plan_becomes_a_pdf(
     live_server, tablet, signed_in, assert_accessible, screenshot, held_pdfs, case_manager, client_a, sister
 ):
+    # Here Mikkel reads English; signing in Danish, Catalan and French is in test_languages.py.
+    client_a.preferred_language = "en"
+    client_a.save()
     plan = a_plan_to_sign(client_a, case_manager)
     page = tablet.new_page()
     cdp = tablet.new_cdp_session(page)
@@ -325,8 +328,7 @@ def test_the_client_and_his_sister_sign_on_the_tablet_and_the_signed_plan_become
     assert_accessible(page)
     page.get_by_role("button", name="Hand to client").tap()
 
-    # The tablet shows the plan (in Mikkel's language once the product has a Danish catalogue; until
-    # then honestly marked English), and nothing to go anywhere else with.
+    # The tablet shows the plan in Mikkel's language, and nothing to go anywhere else with.
     tablet_url = re.compile(rf"/careplans/{plan.pk}/tablet/$")
     expect(page).to_have_url(tablet_url)
     expect(page.locator("html")).to_have_attribute("lang", "en")

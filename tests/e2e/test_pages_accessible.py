@@ -275,6 +275,7 @@ MAIN_PAGES = {
     "emergency access": MainPage("anna", "/clients/emergency-access/", "Emergency access to a client"),
     "emergency reviews": MainPage("helle", "/clients/emergency-access/reviews/", "Emergency access to review"),
     "confirm password": MainPage("helle", "/confirm-password/", "Confirm your password"),
+    "profile": MainPage("anna", "/profile/", "Your settings"),
 }
 
 

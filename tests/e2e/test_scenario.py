@@ -599,41 +599,40 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
     assert_accessible(with_him)
     with_him.get_by_role("button", name="Hand to client").tap()
 
-    # He reads the plan: in Danish once the product has a Danish catalogue (issue 9); until then English,
-    # and marked so.
+    # He reads the plan in Danish, his preferred language, though Anna works in English.
     tablet_page = re.compile(rf"/careplans/{plan.pk}/tablet/$")
     expect(with_him).to_have_url(tablet_page)
-    expect(with_him.locator("html")).to_have_attribute("lang", "en")
-    expect(with_him.get_by_role("heading", name="Care plan for Mads Jensen")).to_be_visible()
+    expect(with_him.locator("html")).to_have_attribute("lang", "da")
+    expect(with_him.get_by_role("heading", name="Handleplan for Mads Jensen")).to_be_visible()
     for words in (GOAL, HOME, MEDICINE):
         expect(with_him.get_by_role("heading", name=f"“{words}”")).to_be_visible()
-    expect(region(with_him, "Safety plan")).to_contain_text(HELP_CONTACTS)
+    expect(region(with_him, "Sikkerhedsplan")).to_contain_text(HELP_CONTACTS)
     expect(with_him.get_by_role("navigation")).to_have_count(0)
-    his = region(with_him, "Mads Jensen, signing as Client")
-    expect(his.get_by_label("Your name in capitals or as you write it")).to_have_value("Mads Jensen")
+    his = region(with_him, "Mads Jensen, underskriver som Borger")
+    expect(his.get_by_label("Dit navn med blokbogstaver eller som du skriver det")).to_have_value("Mads Jensen")
     assert touch_targets_under_44px(with_him) == []
     assert_accessible(with_him)
-    sign = his.get_by_role("button", name="Sign", exact=True)
+    sign = his.get_by_role("button", name="Underskriv", exact=True)
     expect(sign).to_be_disabled()
     sign_with_a_finger(cdp, with_him, loops=3)
     expect(sign).to_be_enabled()
     press_sign(with_him, sign)
 
     expect(with_him).to_have_url(tablet_page)
-    expect(with_him.get_by_text("Signed by Mads Jensen. Thank you.")).to_be_visible()
-    hers = region(with_him, "Sofie Jensen, signing as Nominated person")
-    expect(hers).to_contain_text("The client asked me to be involved.")
-    sign = hers.get_by_role("button", name="Sign", exact=True)
+    expect(with_him.get_by_text("Underskrevet af Mads Jensen. Tak.")).to_be_visible()
+    hers = region(with_him, "Sofie Jensen, underskriver som Udpeget pårørende")
+    expect(hers).to_contain_text("Borgeren har bedt mig om at være involveret.")
+    sign = hers.get_by_role("button", name="Underskriv", exact=True)
     sign_with_a_finger(cdp, with_him, loops=2)
     expect(sign).to_be_enabled()
     press_sign(with_him, sign)
-    expect(with_him.get_by_text("Signed by Sofie Jensen. Thank you.")).to_be_visible()
-    expect(with_him.get_by_text("That is all. Please give the tablet back.")).to_be_visible()
+    expect(with_him.get_by_text("Underskrevet af Sofie Jensen. Tak.")).to_be_visible()
+    expect(with_him.get_by_text("Det var alt. Giv venligst tabletten tilbage.")).to_be_visible()
     assert_accessible(with_him)
 
     # She takes the tablet back with her password and signs as his case manager.
-    region(with_him, "For Anna Lindqvist: take the tablet back").get_by_label("Your password").fill(TEST_PASSWORD)
-    with_him.get_by_role("button", name="Take back").tap()
+    region(with_him, "Til Anna Lindqvist: tag tabletten tilbage").get_by_label("Din adgangskode").fill(TEST_PASSWORD)
+    with_him.get_by_role("button", name="Tag tilbage").tap()
     expect(with_him).to_have_url(re.compile(rf"/careplans/{plan.pk}/$"))
     expect(with_him.get_by_role("status")).to_contain_text("Welcome back. The tablet is yours again.")
     with_him.get_by_role("link", name="Sign as Case manager").tap()
@@ -660,7 +659,7 @@ def test_a_referral_is_carried_from_registration_through_the_plan_and_a_month_of
     for words in (GOAL, HOME, MEDICINE, HOME_ACTION, MEDICINE_ACTION, "Hearing the voices more",
                   "Mads Jensen", "Sofie Jensen", "Anna Lindqvist"):
         assert words in text, f"{words!r} is not in the PDF"
-    footer_hash = re.search(r"content SHA-256 ([0-9a-f]{64})", text)
+    footer_hash = re.search(r"indholdets SHA-256 ([0-9a-f]{64})", text)  # his PDF is in Danish too
     assert footer_hash, "the PDF's footer carries no content SHA-256"
 
     with_him.get_by_role("link", name="Verify the signed content").tap()
