@@ -354,7 +354,7 @@ def letter_queue(*, referral: Referral, by) -> ReferralLetter:
         letter.queued_at = timezone.now()
         letter.save()
         audit.record(action="create", client_id=referral.client_id, obj=referral, summary="referral letter queued")
-        transaction.on_commit(lambda: render_referral_letter.delay(letter.pk))
+        transaction.on_commit(lambda: render_referral_letter.delay(letter.pk), robust=True)
     return letter
 
 
@@ -371,5 +371,5 @@ def email_queue(*, referral: Referral, by, to: str, request_key: str) -> tuple[R
         if created:
             audit.record(action="create", client_id=referral.client_id, obj=referral,
                          summary="referral letter email queued")
-            transaction.on_commit(lambda: send_referral_email.delay(email.pk))
+            transaction.on_commit(lambda: send_referral_email.delay(email.pk), robust=True)
     return email, created
