@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55},
     },
+    "referrals-requeue-stale-work": {
+        "task": "referrals.tasks.requeue_stale_referral_work",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
     "caseload-reminder-sweep": {
         "task": "caseload.reminder_tasks.daily_sweep",
         "schedule": REMINDERS_EVERY_SECONDS or crontab(hour=5, minute=30),

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,3 +117,39 @@ def send_referral_email(email_id: int) -> bool:
     return True
 
 
+
+
+QUEUED_STALE_SECONDS = 2 * 60
+RENDERING_STALE_SECONDS = 10 * 60
+
+
+@shared_task
+def requeue_stale_referral_work(queued_for_seconds: int = QUEUED_STALE_SECONDS,
+                                rendering_for_seconds: int = RENDERING_STALE_SECONDS) -> int:
+    """Send again the letters and emails whose message the broker lost (or never got). Beat, every minute.
+
+    The rows are the jobs: a letter still queued (or rendering, its worker gone) and an email still
+    queued after a while are sent to the worker again, and counted as freshly queued so that a broker
+    that keeps losing messages gets one per job per two minutes. The tasks' own claims make a
+    duplicate message harmless. Returns how many jobs were sent again.
+    """
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=queued_for_seconds)
+    letters = list(
+        ReferralLetter.objects.filter(attempts__lt=ReferralLetter.MAX_ATTEMPTS).filter(
+            models.Q(status=ReferralLetter.Status.QUEUED, queued_at__lt=queued_before)
+            | models.Q(status=ReferralLetter.Status.RENDERING,
+                       queued_at__lt=now - timedelta(seconds=rendering_for_seconds))
+        ).values_list("pk", flat=True)
+    )
+    emails = list(
+        ReferralEmail.objects.filter(status=ReferralEmail.Status.QUEUED, queued_at__lt=queued_before)
+        .values_list("pk", flat=True)
+    )
+    ReferralLetter.objects.filter(pk__in=letters).update(status=ReferralLetter.Status.QUEUED, queued_at=now)
+    ReferralEmail.objects.filter(pk__in=emails).update(queued_at=now)
+    for letter_id in letters:
+        render_referral_letter.delay(letter_id)
+    for email_id in emails:
+        send_referral_email.delay(email_id)
+    return len(letters) + len(emails)

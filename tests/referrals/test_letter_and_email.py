@@ -131,3 +131,20 @@ def test_a_bad_address_is_refused_beside_the_field(login, case_manager, sent_ref
     page = login(case_manager).post(f"/referrals/{sent_referral.pk}/email/", {"to": "not-an-address", "request_key": "k"})
     assert page.status_code == 400 and "Enter a valid email address." in page.content.decode()
     assert 'value="not-an-address"' in page.content.decode()
+
+
+def test_letters_and_emails_the_broker_lost_are_sent_again(case_manager, sent_referral):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(minutes=5)
+    letter = ReferralLetter.objects.create(referral=sent_referral, queued_at=long_ago)
+    email = ReferralEmail.objects.create(key="lost", referral=sent_referral, to="a@b.example", queued_by=case_manager,
+                                         queued_at=long_ago)
+    fresh = ReferralEmail.objects.create(key="fresh", referral=sent_referral, to="c@d.example", queued_by=case_manager)
+    assert tasks.requeue_stale_referral_work() == 2
+    assert ReferralLetter.objects.get(pk=letter.pk).status == "ready"
+    assert ReferralEmail.objects.get(pk=email.pk).status == "sent" and len(mail.outbox) == 1
+    assert ReferralEmail.objects.get(pk=fresh.pk).status == "queued"
+    assert tasks.requeue_stale_referral_work() == 0
