@@ -57,7 +57,8 @@ def notice_read(request, notice_id):
 def assign(request, client_id):
     """Assign or transfer a client (supervisors and administrators)."""
     client = get_client_for_user(request.user, client_id, summary="assignment")
-    if not request.user.can_assign_clients:
+    # Emergency access is for the client's care, not for moving their case: that stays with their own team.
+    if not request.user.can_assign_clients or client.opened_in_emergency:
         raise PermissionDenied
     form = AssignForm(request.POST or None, assignable=assignable_case_managers(request.user), current=client.case_manager)
     if request.method == "POST" and form.is_valid():

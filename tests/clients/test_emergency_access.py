@@ -164,3 +164,13 @@ def test_administrators_read_every_emergency_access_in_the_admin(login, administ
     assert browser.get(f"/admin/clients/emergencyaccess/{grant.pk}/change/").status_code == 200
     assert browser.get("/admin/clients/emergencyaccess/add/").status_code == 403
     assert AuditEvent.objects.filter(client=client_b, actor=administrator, summary="admin emergency access").exists()
+
+
+def test_emergency_access_does_not_let_a_supervisor_move_the_case(login, supervisor, client_b, teammate):
+    EmergencyAccessFactory(user=supervisor, client=client_b)
+    browser = login(supervisor)
+    assert browser.get(f"/clients/{client_b.pk}/").status_code == 200
+    response = browser.post(f"/clients/{client_b.pk}/assign/", {"case_manager": teammate.pk, "reason": "Taking it over"})
+    assert response.status_code == 403
+    client_b.refresh_from_db()
+    assert client_b.case_manager.username == "bo"
