@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tablet(login, case_manager, awaiting):
+    awaiting.client.__class__.objects.filter(pk=awaiting.client_id).update(preferred_language="en")  # messages read in English
     browser = login(case_manager)
     browser.post(reverse("careplans:handover", args=[awaiting.pk]))
     return browser, reverse("careplans:tablet", args=[awaiting.pk])

@@ -8,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from caseload.models import AuditEvent
-from clients.models import Consent
+from clients.models import Client, Consent
 from referrals import services
 from referrals.models import PartnerLink
 from tests.careplans.conftest import SIGNATURE_SVG
@@ -51,6 +51,7 @@ def test_a_consent_needs_an_organization_or_a_person(login, case_manager, client
 
 
 def test_the_client_signs_on_the_tablet_and_staff_take_it_back(login, case_manager, client_a, housing, password):
+    Client.objects.filter(pk=client_a.pk).update(preferred_language="en")  # the tablet speaks the client's language
     browser = login(case_manager)
     response = browser.post(f"/clients/{client_a.pk}/consents/new/", consent_values(housing.organization))
     consent = Consent.objects.get()
