@@ -115,7 +115,7 @@ def _caseload_page(request, person, team, form, *, selected=()):
     if not request.user.is_administrator:
         # A case manager may carry a client of a team this supervisor does not supervise: not listed.
         ids = [client.pk for client in rows]
-        visible = set(Client.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+        visible = set(Client.objects.visible_to(request.user, emergency=False).filter(pk__in=ids).values_list("pk", flat=True))
         hidden = sum(client.pk not in visible for client in rows)
         rows = [client for client in rows if client.pk in visible]
     attach_due_items(rows, today=today)
@@ -176,7 +176,7 @@ def preview_move(*, source_load: Load, target_load: Load, clients: list[Client],
 
 def _movable(viewer, person):
     """`person`'s open clients that `viewer` may see: the only ones that can be moved from this page."""
-    return Client.objects.visible_to(viewer).open().filter(case_manager=person)
+    return Client.objects.visible_to(viewer, emergency=False).open().filter(case_manager=person)
 
 
 def _move_form(request, person):
@@ -235,7 +235,7 @@ def move_confirm(request, user_id):
     try:
         with transaction.atomic():
             # Locked in a fixed order, so two supervisors moving overlapping clients cannot deadlock.
-            clients = list(Client.objects.visible_to(request.user).select_for_update().filter(pk__in=ids).order_by("pk"))
+            clients = list(Client.objects.visible_to(request.user, emergency=False).select_for_update().filter(pk__in=ids).order_by("pk"))
             moved_meanwhile = [client for client in clients
                                if client.case_manager_id != person.pk or client.status == Client.Status.DISCHARGED]
             if len(clients) != len(ids) or moved_meanwhile:

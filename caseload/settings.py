@@ -191,6 +191,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account and per address
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_CLIENT_IP_CALLABLE = "caseload.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "caseload.two_factor_views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "token"]

@@ -63,12 +63,14 @@ class Acuity(models.TextChoices):
 
 
 class ClientQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, emergency: bool = True):
         """The one scoping rule for client data.
 
         A case manager sees the clients assigned to them (and their teams' clients when the agency
         allows it), a supervisor the clients of the teams they supervise (and any they carry
-        themselves), an administrator all. Everything else answers 404.
+        themselves), an administrator all. Everything else answers 404. `emergency=False` leaves out
+        clients reached only through an emergency grant: reading is all such a grant allows, so
+        moving clients between caseloads asks for the scope without it.
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -84,7 +86,8 @@ class ClientQuerySet(models.QuerySet):
             if agency.case_managers_see_team_clients:
                 scope |= Q(team_id__in=_team_ids(user, Team.members.through))
         # Break-the-glass: a client opened in an emergency, with a stated reason, until the grant runs out.
-        scope |= Q(pk__in=EmergencyAccess.objects.active().filter(user=user).values("client_id"))
+        if emergency:
+            scope |= Q(pk__in=EmergencyAccess.objects.active().filter(user=user).values("client_id"))
         return self.filter(scope)
 
     def with_emergency_flag(self, user):

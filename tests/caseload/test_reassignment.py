@@ -162,6 +162,24 @@ class TestCaseloadPage:
         response = login(supervisor).post(preview_url(teammate), move_data([elsewhere], supervisor))
         assert "1 of the ticked clients is no longer with Anton Berg" in response.content.decode()
 
+    def test_an_emergency_grant_lets_a_supervisor_read_a_client_but_not_move_it(
+        self, login, supervisor, case_manager, teammate, team_north, django_capture_on_commit_callbacks
+    ):
+        from tests.factories import EmergencyAccessFactory
+
+        intensive = TeamFactory(name="Intensive", target_ratio=20)
+        intensive.members.add(teammate)
+        elsewhere = ClientFactory(case_manager=teammate, legal_family_name="Intensiveclient", team=intensive)
+        EmergencyAccessFactory(user=supervisor, client=elsewhere)
+        browser = login(supervisor)
+        assert browser.get(f"/clients/{elsewhere.pk}/").status_code == 200  # the grant opens the record
+        assert "Intensiveclient" not in browser.get(caseload_url(teammate)).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = browser.post(confirm_url(teammate), move_data([elsewhere], case_manager), follow=True)
+        assert "Nothing was moved" in response.content.decode()
+        elsewhere.refresh_from_db()
+        assert elsewhere.case_manager == teammate and mail.outbox == []
+
     def test_the_number_of_queries_does_not_grow_with_the_caseload(self, login, supervisor, case_manager):
         today = timezone.localdate()
         counts = []
