@@ -156,9 +156,12 @@ def verify_chain(*, batch_size: int = 1000) -> ChainReport:
         expected_sequence += 1
         checked += 1
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
-    last_sequence = head.sequence if head else 0
-    if last_sequence != checked or (head and head.last_hash != running_hash and checked):
+    last_sequence, last_hash = (head.sequence, head.last_hash) if head else (0, GENESIS_HASH)
+    if last_sequence > checked:
         reason = f"the trail ends at #{checked} but {last_sequence} entries were written: the last were removed"
         return ChainReport(checked, running_hash, ChainBreak(checked + 1, None, reason))
+    if last_sequence < checked or last_hash != running_hash:
+        reason = "the chain head does not match the last entry: the head or the end of the trail was altered"
+        return ChainReport(checked, running_hash, ChainBreak(checked, None, reason))
     return ChainReport(checked, running_hash, None)
 

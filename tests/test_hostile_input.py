@@ -167,7 +167,7 @@ def scene(client_a, case_manager, supervisor, teammate):
     )
 
 
-# (form, who fills it in, the form's URL, the pages that show what it saves)
+# (who fills it in, the page with the form, the pages that show what it saves[, where the form posts])
 FORMS = {
     "client registration": ("case_manager", lambda s: reverse("clients:register"), lambda s: [reverse("clients:list")]),
     "client record": ("case_manager", lambda s: reverse("clients:edit", args=[s.client.pk]),
@@ -187,9 +187,14 @@ FORMS = {
     "progress note (draft)": ("case_manager", lambda s: reverse("notes:edit", args=[s.note.pk]),
                               lambda s: [reverse("notes:note", args=[s.note.pk])]),
     "note addendum": ("case_manager", lambda s: reverse("notes:note", args=[s.signed_note.pk]),
-                      lambda s: [reverse("notes:note", args=[s.signed_note.pk])], "notes:addendum"),
+                      lambda s: [reverse("notes:note", args=[s.signed_note.pk])],
+                      lambda s: reverse("notes:addendum", args=[s.signed_note.pk])),
     "task snooze": ("case_manager", lambda s: reverse("caseload:tasks"), lambda s: [reverse("caseload:tasks")],
-                    "caseload:reminder_snooze"),
+                    lambda s: reverse("caseload:reminder_snooze", args=[s.reminder.pk])),
+    "client search": ("case_manager", lambda s: reverse("clients:list"), lambda s: [reverse("clients:list")]),
+    "caseload move (preview)": ("supervisor", lambda s: reverse("reassignment:caseload", args=[s.case_manager.pk]),
+                                lambda s: [reverse("reassignment:caseload", args=[s.case_manager.pk])],
+                                lambda s: reverse("reassignment:preview", args=[s.case_manager.pk])),
     "reassignment": ("supervisor", lambda s: reverse("caseload:assign", args=[s.client.pk]),
                      lambda s: [reverse("clients:detail", args=[s.client.pk])]),
     "care plan": ("case_manager", lambda s: reverse("careplans:edit", args=[s.plan.pk]),
@@ -208,19 +213,14 @@ FORMS = {
                    lambda s: [reverse("assessments:assessment", args=[s.assessment.pk])]),
     "assessment addendum": ("case_manager", lambda s: reverse("assessments:assessment", args=[s.signed_assessment.pk]),
                             lambda s: [reverse("assessments:assessment", args=[s.signed_assessment.pk])],
-                            "assessments:assessment_addendum"),
+                            lambda s: reverse("assessments:assessment_addendum", args=[s.signed_assessment.pk])),
 }
 
 
 def _post_target(form: tuple, scene: Scene) -> tuple[str, str]:
     """Where the form is shown, and where it posts (a small form on another page posts elsewhere)."""
     shown = form[1](scene)
-    if len(form) == 4:
-        name = form[3]
-        subject = {"notes:addendum": scene.signed_note, "caseload:reminder_snooze": scene.reminder,
-                   "assessments:assessment_addendum": scene.signed_assessment}[name]
-        return shown, reverse(name, args=[subject.pk])
-    return shown, shown
+    return shown, form[3](scene) if len(form) == 4 else shown
 
 
 def _reset(form_name: str, scene: Scene) -> None:

@@ -119,6 +119,13 @@ def test_verify_audit_notices_entries_cut_off_the_end(client_a):
         verify()
 
 
+def test_verify_audit_notices_a_chain_head_that_no_longer_matches_the_trail(client_a):
+    five_entries(client_a)
+    AuditChainHead.objects.update(last_hash="f" * 64)
+    with pytest.raises(CommandError, match="the chain head does not match the last entry"):
+        verify()
+
+
 def test_verify_audit_reads_the_trail_in_batches(client_a, django_assert_num_queries):
     entries = five_entries(client_a)
     total = AuditEvent.objects.count()

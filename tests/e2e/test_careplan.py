@@ -61,7 +61,7 @@ def sister(client_a):
 def held_pdfs(monkeypatch):
     """Queued PDFs wait here (as with a busy worker) until the test runs them with `release()`."""
     held = []
-    monkeypatch.setattr("careplans.tasks.render_plan_pdf", SimpleNamespace(delay=held.append))
+    monkeypatch.setattr("careplans.tasks.render_plan_pdf.delay", held.append)  # what the outbox relays
 
     def release() -> None:
         while held:
