@@ -27,6 +27,7 @@ from tests.careplans import test_pdf_worker
 from tests.careplans.test_pdf import files_under, make_signed_plan
 from tests.careplans.test_pdf_worker import assert_one_pdf_that_matches, broker_unreachable, status_of
 from tests.caseload.test_worker import TASK_TIMEOUT, _wait_until
+from tests.factories import verify_second_factor
 
 pdf_workers = test_pdf_worker.pdf_workers  # workers on a queue of this run, PDFs in a folder of this run
 
@@ -148,6 +149,7 @@ def test_two_people_saving_the_same_record_at_once_one_wins_the_other_is_told(cl
     for person, city in ((case_manager, "Aarhus"), (supervisor, "Odense")):
         web = WebClient()
         web.force_login(person)
+        verify_second_factor(web, person)  # the supervisor has given the code too
         initial = web.get(reverse("clients:edit", args=[client_a.pk])).context["form"].initial
         data = {name: value for name, value in initial.items() if value is not None}
         data.update(version=1, city=city, date_of_birth="1989-04-02")
