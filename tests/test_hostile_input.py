@@ -34,8 +34,10 @@ from tests.factories import (
     ContactFactory,
     DependantFactory,
     ProgressNoteFactory,
+    ReferralFactory,
     ReminderFactory,
     RiskFlagFactory,
+    ServiceFactory,
     UserFactory,
 )
 
@@ -142,6 +144,8 @@ class Scene:
     assessment: object
     signed_assessment: object
     flag: object
+    service: object
+    referral: object
 
 
 @pytest.fixture
@@ -164,6 +168,8 @@ def scene(client_a, case_manager, supervisor, teammate):
         assessment=AssessmentFactory(client=client_a, assessor=case_manager),
         signed_assessment=signed_assessment,
         flag=RiskFlagFactory(client=client_a, raised_by=case_manager),
+        service=(service := ServiceFactory()),
+        referral=ReferralFactory(client=client_a, service=service, status="sent"),
     )
 
 
@@ -214,6 +220,14 @@ FORMS = {
     "assessment addendum": ("case_manager", lambda s: reverse("assessments:assessment", args=[s.signed_assessment.pk]),
                             lambda s: [reverse("assessments:assessment", args=[s.signed_assessment.pk])],
                             lambda s: reverse("assessments:assessment_addendum", args=[s.signed_assessment.pk])),
+    "consent (new)": ("case_manager", lambda s: reverse("clients:consent_add", args=[s.client.pk]),
+                      lambda s: [reverse("clients:consents", args=[s.client.pk])]),
+    "referral (new)": ("case_manager", lambda s: reverse("referrals:new", args=[s.client.pk]) + f"?service={s.service.pk}",
+                       lambda s: [reverse("referrals:referrals", args=[s.client.pk])]),
+    "referral status": ("case_manager", lambda s: reverse("referrals:referral", args=[s.referral.pk]),
+                        lambda s: [reverse("referrals:referral", args=[s.referral.pk])],
+                        lambda s: reverse("referrals:status", args=[s.referral.pk])),
+    "emergency access": ("case_manager", lambda s: reverse("clients:emergency_access"), lambda s: [reverse("clients:list")]),
 }
 
 
