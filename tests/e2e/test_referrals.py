@@ -46,14 +46,15 @@ def find_the_housing_service(page: Page, client) -> None:
 def sign_the_consent_on_the_tablet(page: Page, cdp, client) -> None:
     expect(page).to_have_url(re.compile(r"/clients/consents/[0-9a-f-]+/tablet/$"))
     expect(page.get_by_role("navigation")).to_have_count(0)
-    expect(page.get_by_role("heading", name=f"{client.full_name}, do you agree to share this information?")).to_be_visible()
-    expect(page.locator(".tablet-plan")).to_contain_text("Is not shared")  # substance use
-    sign = page.get_by_role("button", name="Sign", exact=True)
+    # The client reads the consent in his own language (Danish).
+    expect(page.get_by_role("heading", name=f"{client.full_name}, giver du samtykke til, at disse oplysninger deles?")).to_be_visible()
+    expect(page.locator(".tablet-plan")).to_contain_text("Deles ikke")  # substance use
+    sign = page.get_by_role("button", name="Underskriv", exact=True)
     expect(sign).to_be_disabled()
     sign_with_a_finger(cdp, page, loops=3)
     expect(sign).to_be_enabled()
     press_sign(page, sign)
-    expect(page.get_by_text(f"Signed by {client.full_name}. Thank you.")).to_be_visible()
+    expect(page.get_by_text(f"Underskrevet af {client.full_name}. Tak.")).to_be_visible()
     assert touch_targets_under_44px(page) == []
 
 
@@ -102,8 +103,8 @@ def test_a_housing_referral_goes_out_under_a_signed_consent_and_the_partner_acce
     sign_the_consent_on_the_tablet(page, cdp, client_a)
     assert_accessible(page)
     photograph_the_tablet(page, "consent-tablet")
-    page.get_by_label("Your password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Take back").tap()
+    page.get_by_label("Din adgangskode").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Tag tilbage").tap()
     expect(page.get_by_role("heading", name=re.compile("Release of information to Bolig Nord"))).to_contain_text("In force")
 
     # Now it goes, without the AUDIT-C.

@@ -376,15 +376,16 @@ def refer_him_to_housing(laptop: Page, tablet_page: Page, cdp, partner: Page, ma
     consent_url = laptop.url
     tablet_page.goto(consent_url)
     tablet_page.get_by_role("button", name="Hand the tablet to the client").tap()
-    expect(tablet_page.get_by_role("heading", name="Mads Jensen, do you agree to share this information?")).to_be_visible()
-    expect(tablet_page.locator(".tablet-plan")).to_contain_text("Is not shared")
-    sign = tablet_page.get_by_role("button", name="Sign", exact=True)
+    # He reads it in Danish, his own language.
+    expect(tablet_page.get_by_role("heading", name="Mads Jensen, giver du samtykke til, at disse oplysninger deles?")).to_be_visible()
+    expect(tablet_page.locator(".tablet-plan")).to_contain_text("Deles ikke")
+    sign = tablet_page.get_by_role("button", name="Underskriv", exact=True)
     sign_with_a_finger(cdp, tablet_page, loops=2)
     press_sign(tablet_page, sign)
-    expect(tablet_page.get_by_text("Signed by Mads Jensen. Thank you.")).to_be_visible()
+    expect(tablet_page.get_by_text("Underskrevet af Mads Jensen. Tak.")).to_be_visible()
     check(tablet_page)
-    tablet_page.get_by_label("Your password").fill(TEST_PASSWORD)
-    tablet_page.get_by_role("button", name="Take back").tap()
+    tablet_page.get_by_label("Din adgangskode").fill(TEST_PASSWORD)
+    tablet_page.get_by_role("button", name="Tag tilbage").tap()
     expect(tablet_page.get_by_role("heading", name=re.compile("Release of information to Bolig Nord"))).to_contain_text(
         "In force")
 
