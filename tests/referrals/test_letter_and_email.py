@@ -1,6 +1,5 @@
 """The referral letter: a PDF made by the worker and an email sent once, both only under a consent in force."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -9,8 +8,7 @@ from django.db import OperationalError
 
 from referrals import services, tasks
 from referrals.models import Disclosure, ReferralEmail, ReferralLetter
-
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+from tests.careplans.test_pdf import needs_pdftotext  # skipped on a laptop only: CI must have pdftotext
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
