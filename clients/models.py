@@ -4,7 +4,7 @@ from datetime import date, datetime
 from django.conf import global_settings, settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -86,13 +86,13 @@ class ClientQuerySet(models.QuerySet):
             if agency.case_managers_see_team_clients:
                 scope |= Q(team_id__in=_team_ids(user, Team.members.through))
         # Break-the-glass: a client opened in an emergency, with a stated reason, until the grant runs out.
-        if emergency:
-            scope |= Q(pk__in=EmergencyAccess.objects.active().filter(user=user).values("client_id"))
+        if emergency and (granted := emergency_client_ids(user)):
+            scope |= Q(pk__in=granted)
         return self.filter(scope)
 
     def with_emergency_flag(self, user):
         """Mark each client `opened_in_emergency` when `user` holds a running emergency grant for it."""
-        return self.annotate(opened_in_emergency=emergency_grant_held(user, OuterRef("pk")))
+        return self.annotate(opened_in_emergency=emergency_grant_held(user, "pk"))
 
     def open(self):
         return self.exclude(status=Client.Status.DISCHARGED)
@@ -120,14 +120,39 @@ class ClientOwnedQuerySet(models.QuerySet):
 
     def with_emergency_flag(self, user):
         """Mark each record `opened_in_emergency` when `user` holds a running emergency grant for its client."""
-        return self.annotate(opened_in_emergency=emergency_grant_held(user, OuterRef("client_id")))
+        return self.annotate(opened_in_emergency=emergency_grant_held(user, "client_id"))
 
 
-def emergency_grant_held(user, client_ref):
-    """An expression: True where `user` holds a running emergency grant for the client `client_ref` points at."""
-    if user.is_administrator:  # sees every client anyway: nothing is emergency access
+def emergency_grant_held(user, client_field: str):
+    """An expression: True where `user` holds a running emergency grant for the client in `client_field`."""
+    granted = [] if user.is_administrator else emergency_client_ids(user)  # an administrator sees every client anyway
+    if not granted:
         return Value(False)
-    return Exists(EmergencyAccess.objects.active().filter(user=user, client_id=client_ref))
+    return ExpressionWrapper(Q(**{f"{client_field}__in": granted}), output_field=BooleanField())
+
+
+def emergency_grants_key(user_id) -> str:
+    return f"emergency-grants:{user_id}"
+
+
+def emergency_client_ids(user) -> list:
+    """The clients `user` holds a running emergency grant for: almost always none.
+
+    A list of ids, not a subquery: `case_manager = … OR id IN (SELECT …)` made PostgreSQL scan every
+    client on every list and record, where a plain list (or nothing) lets it use the indexes of the
+    scope. The grants are kept in the shared cache with their expiry, which is checked here on every
+    use; a new or changed grant drops its holder's entry (clients.signals), so it counts at once.
+    """
+    grants = getattr(user, "_emergency_grants", None)
+    if grants is None:
+        key = emergency_grants_key(user.pk)
+        grants = cache.get(key)
+        if grants is None:
+            grants = list(EmergencyAccess.objects.active().filter(user_id=user.pk).values_list("client_id", "expires_at"))
+            cache.set(key, grants, timeout=600)
+        user._emergency_grants = grants
+    now = timezone.now()
+    return [client_id for client_id, expires_at in grants if expires_at > now]
 
 
 class Client(Audited, models.Model):
