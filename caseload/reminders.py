@@ -334,9 +334,10 @@ def sweep_details(today: date | None = None) -> SweepResult:
 
     today, now = _now_for(today)
 
-    # Discharged clients' reminders go first, so nothing below counts them as open.
+    # Discharged clients' reminders go first, so nothing below counts them as open. The reason is stored in
+    # the agency's language, whatever language the process that runs the sweep was last left in.
     dismissed = Reminder.objects.filter(status=Reminder.Status.OPEN, client__status=Client.Status.DISCHARGED).update(
-        status=Reminder.Status.DISMISSED, dismiss_reason=_("The client was discharged."), closed_at=now,
+        status=Reminder.Status.DISMISSED, dismiss_reason=_titled(None, gettext_lazy("The client was discharged."), {}), closed_at=now,
     )
 
     candidates: dict[str, Reminder] = {}
@@ -484,6 +485,14 @@ def due_reminders(today: date):
     )
 
 
+def _client_columns_not_shown() -> list[str]:
+    """A task names its client (and the digest its number): the rest of the record stays in the database."""
+    from clients.models import Client
+
+    shown = {"id", "client_number", "preferred_name", "legal_given_name", "legal_family_name"}
+    return [field.name for field in Client._meta.concrete_fields if field.name not in shown]
+
+
 def open_reminders_for(user, today: date | None = None) -> list[Reminder]:
     """What is due for `user` today, most urgent first: clients with a risk flag, then the longest overdue.
 
@@ -500,6 +509,7 @@ def open_reminders_for(user, today: date | None = None) -> list[Reminder]:
         .filter(assignee=user, client__in=Client.objects.visible_to(user))
         .annotate(at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("client_id"), cleared_at__isnull=True)))
         .select_related("client")
+        .defer(*(f"client__{name}" for name in _client_columns_not_shown()))
         .order_by("-at_risk", "due_on", "kind", "pk")
     )
     for row in rows:

@@ -12,12 +12,11 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from caseload.models import Reminder
+from caseload.short_dates import ShortDates
 from clients.models import Acuity
 
 register = template.Library()
@@ -53,7 +52,7 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
     risk = f' <span class="badge risk-badge">{escape(gettext("Risk flag"))}</span>'
     record_label = escape(gettext("Record a contact"))
     never = escape(gettext("No contact yet"))
-    date_pattern = get_format("SHORT_DATE_FORMAT")
+    short_date = ShortDates()
     kinds = {kind: escape(str(label)) for kind, label in Reminder.Kind.choices}
     levels = {level: escape(str(label)) for level, label in Acuity.choices}
     set_by_hand = escape(gettext("set by the case manager"))
@@ -64,7 +63,7 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
             days = client.days_since_contact
             ago = escape(gettext("today") if days == 0 else ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days})
             last_contact = (
-                f'{escape(format_date(client.last_contact_at, date_pattern))}'
+                f'{escape(short_date(client.last_contact_at))}'
                 f'<div class="small text-body-secondary">{ago}</div>'
             )
         else:
@@ -72,7 +71,7 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
         badges = []
         for item in client.due_items:
             css = "due-overdue" if item.overdue else "due-soon"
-            when = escape(format_date(item.due_on, date_pattern))
+            when = escape(short_date(item.due_on))
             badges.append(f'<span class="badge due-badge {css}" title="{escape(item.title)}">{kinds[item.kind]} · {when}</span>')
         if client.drafts:
             label = ngettext("%(n)s unsigned note", "%(n)s unsigned notes", client.drafts) % {"n": client.drafts}

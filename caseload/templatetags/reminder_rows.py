@@ -1,6 +1,7 @@
 """Rows of My tasks, built with the standard library's escaping (a list can hold a hundred tasks, each with
 three small forms; built by the template language that cost 2 ms a task). A task whose change was just
-refused keeps its bound forms and errors: it is rendered by templates/caseload/_reminder_item.html."""
+refused (the only one with Django forms attached) keeps its bound forms and errors: it is rendered by
+templates/caseload/_reminder_item.html."""
 
 from datetime import timedelta
 from html import escape
@@ -8,13 +9,12 @@ from html import escape
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from caseload.models import Reminder
 from caseload.reminder_views import DEFAULT_SNOOZE_DAYS
+from caseload.short_dates import ShortDates
 
 register = template.Library()
 PLACEHOLDER = 999999999
@@ -48,7 +48,7 @@ def reminder_items(context, reminders) -> SafeString:
     urls = {name: reverse(f"caseload:reminder_{name}", args=[PLACEHOLDER]) for name in ("done", "snooze", "dismiss")}
     client_url = reverse("clients:detail", args=["00000000-0000-0000-0000-000000000000"])
     kinds = {kind: escape(str(label)) for kind, label in Reminder.Kind.choices}
-    date_pattern = get_format("SHORT_DATE_FORMAT")
+    short_date = ShortDates()
     labels = {
         "risk": f' <span class="badge risk-badge ms-1">{escape(gettext("Risk flag"))}</span>',
         "due": escape(gettext("Due")), "done": escape(gettext("Done")), "snooze": escape(gettext("Snooze")),
@@ -58,7 +58,7 @@ def reminder_items(context, reminders) -> SafeString:
     snooze_value = (today + timedelta(days=DEFAULT_SNOOZE_DAYS)).isoformat()
     rows = []
     for reminder in reminders:
-        if reminder.snooze_form.is_bound or reminder.dismiss_form.is_bound:
+        if hasattr(reminder, "snooze_form"):  # a refused change: its forms keep what was typed and say why
             rows.append(render_to_string("caseload/_reminder_item.html", {**context.flatten(), "reminder": reminder}))
             continue
         if reminder.days_overdue > 0:
@@ -74,7 +74,7 @@ def reminder_items(context, reminders) -> SafeString:
             pk=pk, client_link=client_url.replace("00000000-0000-0000-0000-000000000000", str(reminder.client_id)),
             name=escape(reminder.client.full_name), number=escape(reminder.client.client_number),
             risk=labels["risk"] if reminder.at_risk else "", kind=kinds[reminder.kind], title=escape(reminder.title),
-            due=labels["due"], iso=reminder.due_on.isoformat(), date=escape(format_date(reminder.due_on, date_pattern)),
+            due=labels["due"], iso=reminder.due_on.isoformat(), date=escape(short_date(reminder.due_on)),
             when=when, csrf=csrf, done=urls["done"].replace(str(PLACEHOLDER), pk), done_label=labels["done"],
             snooze=urls["snooze"].replace(str(PLACEHOLDER), pk), snooze_label=labels["snooze"],
             snooze_field=labels["snooze_field"], snooze_value=snooze_value,

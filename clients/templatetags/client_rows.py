@@ -8,11 +8,10 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from caseload.short_dates import ShortDates
 from clients.models import Client
 
 register = template.Library()
@@ -30,7 +29,7 @@ def client_rows(clients, show_case_manager: bool = False) -> SafeString:
     interpreter = f' <span class="badge text-bg-light border">{escape(gettext("interpreter"))}</span>'
     risk = f' <span class="badge risk-badge">{escape(gettext("Risk flag"))}</span>'
     not_assigned = gettext("Not assigned")
-    date_pattern = get_format("SHORT_DATE_FORMAT")
+    short_date = ShortDates()
     # Translated labels once per table, not once per row.
     status_labels = {status: escape(str(label)) for status, label in Client.Status.choices}
     language_labels: dict[str, str] = {}
@@ -50,7 +49,7 @@ def client_rows(clients, show_case_manager: bool = False) -> SafeString:
                 else "",
                 risk=risk if getattr(client, "has_risk", False) else "",
                 number=escape(client.client_number),
-                born=escape(format_date(client.date_of_birth, date_pattern)),
+                born=escape(short_date(client.date_of_birth)),
                 status=escape(client.status),
                 status_label=status_labels[client.status],
                 language=language_labels.get(client.preferred_language)

@@ -1,0 +1,59 @@
+"""Dates in the active language's SHORT_DATE_FORMAT, for pages that show many of them.
+
+Django's `dateformat.format` builds a formatter object for every date: on My caseload (50 clients,
+about 125 due items) that was two thirds of the time spent building the rows. `ShortDates` turns the
+pattern into one `str.format` template when it holds only days, months and years (d, j, m, n, Y, M,
+F: the short formats of every language the product speaks), formats each distinct date once, and
+otherwise falls back to Django. The output is Django's own, character for character (tests/caseload/test_short_dates.py).
+
+A datetime is shown as the agency's local date, as the `date` filter does in templates.
+"""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.dateformat import format as django_format
+from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.formats import get_format
+
+# Django's codes, as str.format fields: {0} is the date, {1} the month's abbreviation, {2} its name.
+CODES = {
+    "d": "{0.day:02d}", "j": "{0.day}", "m": "{0.month:02d}", "n": "{0.month}", "Y": "{0.year:04d}",
+    "M": "{1}", "F": "{2}",
+}
+
+
+def compile_pattern(pattern: str) -> str | None:
+    """A `str.format` template equal to Django's rendering of `pattern`, or None when it needs Django."""
+    parts = []
+    for char in pattern:
+        if char in CODES:
+            parts.append(CODES[char])
+        elif char.isalpha() or char == "\\":
+            return None  # days of the week, two-digit years, escapes …: left to Django
+        else:
+            parts.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
+class ShortDates:
+    """Call with a date or datetime; the active language's short date comes back, each date worked out once."""
+
+    def __init__(self, format_name: str = "SHORT_DATE_FORMAT"):
+        self.pattern = get_format(format_name)
+        self.template = compile_pattern(self.pattern)
+        self.seen: dict[date, str] = {}
+        # The active language's month names, as Django's M and F give them.
+        self.abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.names = {number: str(name) for number, name in MONTHS.items()}
+
+    def __call__(self, value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+        text = self.seen.get(value)
+        if text is None:
+            text = self.seen[value] = (
+                self.template.format(value, self.abbreviations[value.month], self.names[value.month])
+                if self.template is not None else django_format(value, self.pattern)
+            )
+        return text
