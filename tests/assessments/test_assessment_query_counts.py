@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AssessmentItem
 from tests.factories import AssessmentFactory
+from tests.statements import statement_count
 
 
 def queries(web, path: str) -> int:
@@ -13,7 +14,7 @@ def queries(web, path: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = web.get(path)
     assert response.status_code == 200
-    return len(captured)
+    return statement_count(captured)
 
 
 def add_assessments(client, count):

@@ -73,6 +73,38 @@ def test_the_hash_covers_what_the_database_gives_back(client_a, case_manager):
     assert "intact" in verify()
 
 
+def test_the_canonical_entry_splits_around_its_place_in_the_chain_whatever_the_values_hold(client_a):
+    """PostgreSQL hashes `before + sequence + after`: the same bytes as Python's canonical entry."""
+    audit.record(
+        action="update", client_id=client_a.pk, obj=client_a, summary='"sequence":7, "summary":"x"}',
+        changes={"sequence": [1, 2], "zz": ["a\tb", "é"], "remote_addr": [None, "::1"]},
+    )
+    entry = AuditEvent.objects.get(summary__startswith='"sequence"')
+    before, after = audit_chain.canonical_halves(entry)
+    assert (before + str(entry.sequence) + after).encode() == audit_chain.canonical_entry(entry)
+    assert entry.entry_hash == audit_chain.entry_hash(entry.previous_hash, entry)
+    assert "intact" in verify()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_entry_is_appended_in_one_statement(client_a, django_assert_num_queries):
+    """Lock the head, hash, move the head on and insert: one round trip on every page that shows client data."""
+    with django_assert_num_queries(1):
+        audit.record(action="view", client_id=client_a.pk, summary="one statement")
+    entry = AuditEvent.objects.get(summary="one statement")
+    assert entry.entry_hash == audit_chain.entry_hash(entry.previous_hash, entry)
+    assert AuditChainHead.objects.get().last_hash == entry.entry_hash
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_first_entry_after_the_trail_was_emptied_makes_the_head(client_a):
+    with connection.cursor() as cursor:  # what a test database flushed between tests looks like
+        cursor.execute('TRUNCATE "caseload_auditevent", "caseload_auditchainhead"')
+    audit.record(action="view", client_id=client_a.pk, summary="after truncate")
+    assert AuditChainHead.objects.get().last_hash == AuditEvent.objects.get(summary="after truncate").entry_hash
+
+
 def test_verify_audit_reports_an_intact_trail_and_the_hash_it_ends_with(client_a):
     entries = five_entries(client_a)
     output = verify()
