@@ -18,7 +18,8 @@ def _attach_risk_flags(client: Client) -> Client:
     from assessments.models import RiskFlag
 
     client.active_risk_flags = list(
-        RiskFlag.objects.filter(client_id=client.pk, cleared_at__isnull=True).select_related("raised_by")
+        # Who raised a flag is read only when there is a flag: most clients have none.
+        RiskFlag.objects.filter(client_id=client.pk, cleared_at__isnull=True).prefetch_related("raised_by")
     )
     client.has_risk = bool(client.active_risk_flags)
     return client

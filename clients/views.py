@@ -17,7 +17,7 @@ from caseload.models import Assignment, AuditEvent, ProgressNote
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
 from clients.forms import ClientForm, ContactForm, DependantForm, RegisterClientForm, SearchForm, StatusChangeForm
-from clients.models import Client, ClientContact, ClientStatusChange, Dependant
+from clients.models import STAFF_NAME_FIELDS, Client, ClientContact, ClientStatusChange, Dependant
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
@@ -48,7 +48,7 @@ def client_list(request):
         return redirect("clients:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
     show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
-    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).select_related("case_manager")
+    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).for_rows()
     clients = clients.search(query)
     page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -121,6 +121,15 @@ def _reopen_duplicate(request, reopen_id, duplicates, typed: dict):
     return redirect("clients:detail", client_id=match.pk)
 
 
+def last_contact(client) -> ProgressNote | None:
+    """The latest note, as the record names it: its type, when, and who wrote it."""
+    return (
+        ProgressNote.objects.filter(client=client).select_related("author")
+        .only("id", "client_id", "contact_type", "contact_at", "author", *(f"author__{name}" for name in STAFF_NAME_FIELDS))
+        .first()
+    )
+
+
 @login_required
 def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
@@ -129,7 +138,7 @@ def client_detail(request, client_id):
     return render(
         request, "clients/detail.html",
         {"client": client, "contacts": contacts, "dependants": dependants, "care_plan": plan_in_force(client),
-         "last_note": ProgressNote.objects.filter(client=client).select_related("author").first()},
+         "last_note": last_contact(client)},
     )
 
 
