@@ -70,6 +70,11 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
             .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
         ), 0),
     )
+    # Only what a row shows (caseload.templatetags.caseload_rows), and the status it is counted by.
+    mine = mine.only(
+        "id", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
+        "acuity", "acuity_derived",
+    )
     rows = mine.search(query).order_by(
         F("at_risk").desc(), F("overdue").desc(), F("due_today").desc(),
         F("last_contact_at").asc(nulls_first=True), "legal_family_name", "legal_given_name", "id",
