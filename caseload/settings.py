@@ -138,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "caseload.context_processors.agency",
             ],
+            # {% url %} remembers what it reversed (caseload/templatetags/cached_url.py).
+            "builtins": ["caseload.templatetags.cached_url"],
         },
     },
 ]

@@ -91,6 +91,23 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _agency_language():
+    """Each test starts in the agency's language: a request signed in as Danish staff, or a tablet in the
+    client's language, leaves its language active in the thread, as a worker process would be left."""
+    from django.utils import translation
+
+    translation.activate(settings_language())
+    yield
+    translation.activate(settings_language())
+
+
+def settings_language() -> str:
+    from django.conf import settings
+
+    return settings.LANGUAGE_CODE
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
