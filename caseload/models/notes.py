@@ -94,6 +94,13 @@ class ProgressNote(Audited, models.Model):
             # The supervision dashboard counts each case manager's contacts in the last 30 days.
             models.Index(fields=["author", "-contact_at"], name="note_author_contact_idx"),
             models.Index(fields=["status", "created_at"]),
+            # Each client's last contact with the client (My caseload, a supervisor's view of a caseload, the
+            # morning sweep's "no contact"): read from the index alone, not from the notes. The types are
+            # CLIENT_CONTACT_TYPES (a test holds them equal).
+            models.Index(
+                fields=["client", "-contact_at"], name="note_client_contact_idx",
+                condition=models.Q(contact_type__in=["home_visit", "office", "community", "phone", "video", "group"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -227,3 +227,10 @@ class TestTimeline:
         ProgressNoteFactory(client=client_a, author=case_manager, contact_type="video")
         page = login(case_manager).get(reverse("clients:detail", args=[client_a.pk])).content.decode()
         assert "Last contact" in page and "Video call" in page
+
+
+def test_the_last_contact_index_covers_exactly_the_contacts_with_the_client():
+    """The partial index that My caseload and the sweep read each client's last contact from names the same types."""
+    index = next(index for index in ProgressNote._meta.indexes if index.name == "note_client_contact_idx")
+    (_lookup, types), = index.condition.children
+    assert sorted(types) == sorted(ProgressNote.CLIENT_CONTACT_TYPES)
