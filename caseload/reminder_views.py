@@ -18,7 +18,7 @@ from caseload import audit
 from caseload.reminders import (
     get_reminder_for_user,
     group_reminders,
-    open_reminders_for,
+    open_task_rows,
     reminder_complete,
     reminder_dismiss,
     reminder_snooze,
@@ -55,23 +55,26 @@ def _dismiss_form(reminder, data=None) -> DismissForm:
 def _page(request, *, invalid=None, status=200):
     """The task list; `invalid` is the reminder (with its bound forms) whose change was refused."""
     today = timezone.localdate()
-    reminders = open_reminders_for(request.user, today)
-    if invalid is not None and all(reminder.pk != invalid.pk for reminder in reminders):
+    reminders = open_task_rows(request.user, today)
+    listed = next((index for index, row in enumerate(reminders) if invalid is not None and row.pk == invalid.pk), None)
+    if listed is not None:
+        # The refused task is shown in its place as the reminder itself, with its forms keeping what was typed.
+        row = reminders[listed]
+        invalid.at_risk, invalid.days_overdue, invalid.days_to_go = row.at_risk, row.days_overdue, row.days_to_go
+        reminders[listed] = invalid
+    elif invalid is not None:
         invalid.at_risk = False
         invalid.days_overdue = (today - invalid.due_on).days
         invalid.days_to_go = -invalid.days_overdue
-    # Only the task whose change was refused carries forms (bound, with their errors); every other row is
-    # built with empty fields by the rows tag: a hundred pairs of Django forms cost more than the rest of the page.
-    for reminder in reminders:
-        if invalid is not None and reminder.pk == invalid.pk:
-            reminder.snooze_form, reminder.dismiss_form = invalid.snooze_form, invalid.dismiss_form
+    # Only the refused task carries forms (bound, with their errors); every other row is built with empty
+    # fields by the rows tag: a hundred pairs of Django forms cost more than the rest of the page.
     first, last = snooze_limits(today)
     audit.record(action="list", summary=_("my tasks: %(count)s shown") % {"count": len(reminders)})
     return render(request, "caseload/reminders.html", {
         "groups": group_reminders(reminders, today),
         "count": len(reminders),
         "today": today,
-        "invalid": invalid if invalid is not None and invalid not in reminders else None,
+        "invalid": invalid if invalid is not None and listed is None else None,
         "snooze_min": first,
         "snooze_max": last,
     }, status=status)

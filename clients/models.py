@@ -298,9 +298,14 @@ class Client(Audited, models.Model):
 
     @property
     def full_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.legal_given_name:
-            return f"{self.preferred_name} {self.legal_family_name}"
-        return f"{self.legal_given_name} {self.legal_family_name}"
+        return self.name_of(self.legal_given_name, self.legal_family_name, self.preferred_name)
+
+    @staticmethod
+    def name_of(given: str, family: str, preferred: str) -> str:
+        """The name staff call the client by: the preferred name, if any, with the family name."""
+        if preferred and preferred != given:
+            return f"{preferred} {family}"
+        return f"{given} {family}"
 
     @property
     def legal_name(self) -> str:

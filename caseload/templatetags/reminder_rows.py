@@ -72,7 +72,7 @@ def reminder_items(context, reminders) -> SafeString:
         pk = str(reminder.pk)
         rows.append(ITEM.format(
             pk=pk, client_link=client_url.replace("00000000-0000-0000-0000-000000000000", str(reminder.client_id)),
-            name=escape(reminder.client.full_name), number=escape(reminder.client.client_number),
+            name=escape(reminder.client_name), number=escape(reminder.client_number),
             risk=labels["risk"] if reminder.at_risk else "", kind=kinds[reminder.kind], title=escape(reminder.title),
             due=labels["due"], iso=reminder.due_on.isoformat(), date=escape(short_date(reminder.due_on)),
             when=when, csrf=csrf, done=urls["done"].replace(str(PLACEHOLDER), pk), done_label=labels["done"],

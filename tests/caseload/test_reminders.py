@@ -504,6 +504,7 @@ def test_snooze_from_the_page_and_a_refused_day_beside_the_field(login, case_man
     assert f'aria-describedby="id_snooze-{reminder.pk}-until-error"' in html
     assert "Choose a day after today." in html
     assert f'value="{(today - timedelta(days=3)).isoformat()}"' in html  # what was typed stays
+    assert html.count(f'id="task-{reminder.pk}"') == 1  # shown in its place on the list, once
     garbled = browser.post(f"/tasks/{reminder.pk}/snooze/", {field: "next week"})
     assert "Give a date" in garbled.content.decode() and 'value="next week"' in garbled.content.decode()
     reminder.refresh_from_db()
