@@ -75,7 +75,8 @@ def plan_goals(plan, goals, show_progress: bool = False) -> SafeString:
     """The goals of `_plan_body.html`, each an article with its objectives and actions."""
     goals = list(goals)
     if not goals:
-        return mark_safe(f'\n  <p class="text-body-secondary">{gettext("No goals yet.")}</p>\n  ')
+        none_yet = gettext("No goals yet.")  # outside the f-string, where makemessages finds it
+        return mark_safe(f'\n  <p class="text-body-secondary">{none_yet}</p>\n  ')
     short_date = ShortDates()
     areas = _labels(Goal.Area.choices)
     statuses = _labels(Goal.Status.choices)
@@ -208,6 +209,49 @@ def draft_goals(context, plan, goals) -> SafeString:
                     goal_number=goal_number,
                 ) if number > 1 else "",
                 remove_link=remove_link.replace(PLACEHOLDER, pk), csrf=csrf, version=version, remove=remove,
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every database value above is escaped
+
+
+COMPARE_ROW = (
+    '\n    <tr class="compare-{kind}">'
+    '\n      <th scope="row">{label}{badge}</th>'
+    "\n      <td>{before}</td>"
+    "\n      <td>{after}</td>"
+    "\n    </tr>"
+    "\n  "
+)
+COMPARE_NONE = '<span class="text-body-secondary">—</span>'
+
+
+def _compare_cell(lines: list[str], other: list[str], css: str) -> str:
+    if not lines:
+        return COMPARE_NONE
+    return "".join(
+        f"<div{'' if line in other else css}>{escape(line)}</div>" for line in lines
+    )
+
+
+@register.simple_tag
+def compare_rows(rows) -> SafeString:
+    """The rows of the compare page (careplans.compare.Row): a header where the section changes, then each part."""
+    # The words outside the f-string, where makemessages finds them.
+    words = {"added": gettext("added"), "removed": gettext("removed"), "changed": gettext("changed")}
+    badges = {kind: f' <span class="badge compare-badge">{word}</span>' for kind, word in words.items()}
+    badges["same"] = ""
+    out = []
+    section = object()
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            out.append(f'<tr class="table-light"><th scope="colgroup" colspan="3">{escape(str(section))}</th></tr>')
+        kind = row.kind
+        out.append(
+            COMPARE_ROW.format(
+                kind=escape(kind), label=escape(str(row.label)), badge=badges[kind],
+                before=_compare_cell(row.before, row.after, ' class="compare-old"'),
+                after=_compare_cell(row.after, row.before, ' class="compare-new"'),
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every database value above is escaped

@@ -12,6 +12,7 @@ from careplans.content import plan_parts
 from careplans.models import CarePlan
 from careplans.templatetags.plan_rows import plan_goals
 from tests.careplans.conftest import make_draft
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,62 @@ def test_draft_goals_gives_the_html_of_the_template_loop(client_a, case_manager,
     with translation.override(language):
         expected = Template(DRAFT_LOOP).render(Context(context))
         assert Template("{% load plan_rows %}{% draft_goals plan goals %}").render(Context(context)) == expected
+
+
+# The rows of plan_compare.html before compare_rows.
+COMPARE_LOOP = """{% load i18n %}{% for row in rows %}{% ifchanged row.section %}<tr class="table-light"><th scope="colgroup" colspan="3">{{ row.section }}</th></tr>{% endifchanged %}
+    <tr class="compare-{{ row.kind }}">
+      <th scope="row">{{ row.label }}{% if row.kind != "same" %} <span class="badge compare-badge">{% if row.kind == "added" %}{% translate "added" %}{% elif row.kind == "removed" %}{% translate "removed" %}{% else %}{% translate "changed" %}{% endif %}</span>{% endif %}</th>
+      <td>{% for line in row.before %}<div{% if line not in row.after %} class="compare-old"{% endif %}>{{ line }}</div>{% empty %}<span class="text-body-secondary">—</span>{% endfor %}</td>
+      <td>{% for line in row.after %}<div{% if line not in row.before %} class="compare-new"{% endif %}>{{ line }}</div>{% empty %}<span class="text-body-secondary">—</span>{% endfor %}</td>
+    </tr>
+  {% endfor %}"""
+
+
+def _old_goal_lines(goal) -> list[str]:
+    """careplans.compare's goal lines as they were made before _GoalLines."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    lines = [f"{goal.get_area_display()}: “{goal.client_words}”"]
+    if goal.description:
+        lines.append(goal.description)
+    for objective in goal.objectives.all():
+        when = f" ({_('by')} {date_format(objective.target_date, 'SHORT_DATE_FORMAT')})" if objective.target_date else ""
+        lines.append(f"{_('Objective')}: {objective.text}{when}")
+    for action in goal.actions.all():
+        when = f", {_('by')} {date_format(action.due_on, 'SHORT_DATE_FORMAT')}" if action.due_on else ""
+        lines.append(f"{_('Action')}: {action.text} — {action.who_label}{when}")
+    return lines
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ca", "fr"])
+def test_compare_rows_and_lines_are_what_they_were(client_a, case_manager, language):
+    from careplans.compare import compare_versions
+    from careplans.templatetags.plan_rows import compare_rows
+
+    before = plan_parts(make_draft(client_a, case_manager, goals=2))
+    after = plan_parts(hostile_draft(ClientFactory(case_manager=case_manager), case_manager))
+    after.plan.warning_signs = HOSTILE
+    with translation.override(language):
+        rows = compare_versions(before, after)
+        goal_rows = [row for row in rows if row.section == rows[3].section]
+        assert [row.after for row in goal_rows[: len(after.goals)]] == [_old_goal_lines(goal) for goal in after.goals]
+        html = compare_rows(rows)
+        assert html == Template(COMPARE_LOOP).render(Context({"rows": rows}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_hostile_goal_text_is_escaped_on_the_compare_page(login, case_manager, awaiting):
+    from tests.careplans.conftest import sign_all
+
+    active = sign_all(awaiting, case_manager)
+    draft = services.plan_review_start(plan=active, by=case_manager)
+    services.goal_save(
+        plan=draft, by=case_manager, expected_version=draft.version, goal=None,
+        values={"area": "legal", "client_words": HOSTILE, "description": ""},
+        objectives=[{"text": HOSTILE, "target_date": date(2027, 3, 1)}], actions=[],
+    )
+    html = login(case_manager).get(reverse("careplans:compare", args=[draft.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert '<div class="compare-new">Legal matters: “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;”</div>' in html
