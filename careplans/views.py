@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Assessment, AssessmentItem
 from careplans import compare, services
-from careplans.content import plan_parts
+from careplans.content import plan_parts, plans_parts
 from careplans.forms import (
     ActionForm,
     CloseForm,
@@ -410,7 +410,7 @@ def plan_compare(request, plan_id):
         messages.info(request, _("This is the first version: there is nothing to compare it with."))
         return redirect("careplans:plan", plan_id=plan.pk)
     previous = CarePlan.objects.get(pk=plan.previous_id)
-    rows = compare.compare_versions(plan_parts(previous), plan_parts(plan))
+    rows = compare.compare_versions(*plans_parts([previous, plan]))
     return render(
         request, "careplans/plan_compare.html",
         {"client": plan.client, "plan": plan, "previous": previous, "rows": rows,

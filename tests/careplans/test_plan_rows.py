@@ -189,3 +189,15 @@ def test_hostile_goal_text_is_escaped_on_the_compare_page(login, case_manager, a
     html = login(case_manager).get(reverse("careplans:compare", args=[draft.pk])).content.decode()
     assert "<script>alert" not in html
     assert '<div class="compare-new">Legal matters: “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;”</div>' in html
+
+
+def test_two_versions_read_together_are_what_each_reads_alone(client_a, case_manager):
+    from careplans.content import plans_parts
+
+    first = make_draft(client_a, case_manager, goals=3)
+    second = hostile_draft(ClientFactory(case_manager=case_manager), case_manager)
+    together = plans_parts([first, second])
+    for parts, plan in zip(together, [first, second], strict=True):
+        alone = plan_parts(plan)
+        assert [goal.pk for goal in parts.goals] == [goal.pk for goal in alone.goals]
+        assert parts.hash == alone.hash
