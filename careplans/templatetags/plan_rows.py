@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from careplans.models import Action, Goal
+from careplans.models import Action, CarePlan, Goal
 from caseload.short_dates import ShortDates
 
 register = template.Library()
@@ -252,6 +252,44 @@ def compare_rows(rows) -> SafeString:
                 kind=escape(kind), label=escape(str(row.label)), badge=badges[kind],
                 before=_compare_cell(row.before, row.after, ' class="compare-old"'),
                 after=_compare_cell(row.after, row.before, ' class="compare-new"'),
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every database value above is escaped
+
+
+VERSION_ROW = (
+    "\n    <tr>"
+    '\n      <td><a href="{link}">{version}</a></td>'
+    '\n      <td><span class="badge plan-status plan-{status}">{status_label}</span>\n</td>'
+    "\n      <td>{made_by}, {made_on}</td>"
+    "\n      <td>{in_force}</td>"
+    "\n      <td>{review}</td>"
+    "\n    </tr>"
+    "\n  "
+)
+
+
+@register.simple_tag
+def plan_version_rows(plans) -> SafeString:
+    """The rows of a client's plan versions: version, status, who made it when, in force, review due."""
+    short_date = ShortDates()
+    statuses = _labels(CarePlan.Status.choices)
+    link = reverse("careplans:plan", args=[PLACEHOLDER])
+    out = []
+    for plan in plans:
+        if plan.effective_on:
+            in_force = escape(short_date(plan.effective_on))
+            if plan.ended_at:
+                in_force += f" – {escape(short_date(plan.ended_at))}"
+        else:
+            in_force = NOTHING
+        out.append(
+            VERSION_ROW.format(
+                link=link.replace(PLACEHOLDER, escape(str(plan.pk))),
+                version=gettext("Version %(number)s") % {"number": plan.number},
+                status=escape(plan.status), status_label=_label(statuses, plan.status),
+                made_by=escape(plan.created_by.display_name), made_on=escape(short_date(plan.created_at)),
+                in_force=in_force, review=escape(short_date(plan.review_on)) if plan.review_on else NOTHING,
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every database value above is escaped

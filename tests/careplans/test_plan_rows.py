@@ -201,3 +201,43 @@ def test_two_versions_read_together_are_what_each_reads_alone(client_a, case_man
         alone = plan_parts(plan)
         assert [goal.pk for goal in parts.goals] == [goal.pk for goal in alone.goals]
         assert parts.hash == alone.hash
+
+
+# The rows of plan_list.html before plan_version_rows.
+VERSIONS_LOOP = """{% load i18n %}{% for plan in plans %}
+    <tr>
+      <td><a href="{% url 'careplans:plan' plan.pk %}">{% blocktranslate with number=plan.number %}Version {{ number }}{% endblocktranslate %}</a></td>
+      <td>{% include "careplans/_status_badge.html" %}</td>
+      <td>{{ plan.created_by.display_name }}, {{ plan.created_at|date:"SHORT_DATE_FORMAT" }}</td>
+      <td>{% if plan.effective_on %}{{ plan.effective_on|date:"SHORT_DATE_FORMAT" }}{% if plan.ended_at %} – {{ plan.ended_at|date:"SHORT_DATE_FORMAT" }}{% endif %}{% else %}—{% endif %}</td>
+      <td>{{ plan.review_on|date:"SHORT_DATE_FORMAT"|default:"—" }}</td>
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ca", "fr"])
+def test_version_rows_give_the_html_of_the_template_loop(client_a, case_manager, language):
+    from datetime import UTC, datetime
+
+    from careplans.templatetags.plan_rows import plan_version_rows
+
+    case_manager.first_name = HOSTILE
+    case_manager.save()
+    make_draft(client_a, case_manager, goals=1)
+    plans = list(CarePlan.objects.filter(client=client_a).select_related("created_by"))
+    plans.append(CarePlan(  # in memory: an ended version, with every date
+        client=client_a, number=7, status="superseded", created_by=case_manager, effective_on=date(2026, 1, 5),
+        ended_at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC), review_on=date(2026, 4, 1),
+    ))
+    with translation.override(language):
+        html = plan_version_rows(plans)
+        assert html == Template(VERSIONS_LOOP).render(Context({"plans": plans}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_hostile_names_are_escaped_on_the_versions_page(login, case_manager, client_a):
+    case_manager.first_name = "<script>alert(1)</script>"
+    case_manager.save()
+    make_draft(client_a, case_manager, goals=1)
+    html = login(case_manager).get(reverse("careplans:plans", args=[client_a.pk])).content.decode()
+    assert "<td><script>" not in html and "<td>&lt;script&gt;alert(1)&lt;/script&gt;" in html
