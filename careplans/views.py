@@ -135,7 +135,6 @@ def plan_detail(request, plan_id):
             "client": plan.client, "plan": plan, "goals": parts.goals, "signatures": signatures, "pending": pending,
             "document": document, "can_sign": [s for s in pending if services.may_sign_as(request.user, plan, s)],
             "tablet_pending": [s for s in pending if s["role"] in services.TABLET_ROLES],
-            "close_form": CloseForm(),
         },
     )
 
