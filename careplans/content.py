@@ -30,7 +30,6 @@ def plans_parts(plans: list[CarePlan]) -> list[PlanParts]:
     """Several versions' parts in the same three queries as one version's (the compare page reads two)."""
     goals = list(
         Goal.objects.filter(plan__in=[plan.pk for plan in plans])
-        .select_related("status_changed_by")
         .prefetch_related(
             Prefetch("objectives", queryset=Objective.objects.order_by("position", "id")),
             Prefetch("actions", queryset=Action.objects.order_by("position", "id")),
