@@ -8,6 +8,8 @@ the value goes (and once without a value: then the widget leaves the value out a
 page puts the escaped value in place of the marker: the same HTML as crispy's.
 
 A bound form (a save that came back) is rendered by crispy itself, with its errors and what was typed.
+Only for forms whose fields are the same for every instance (labels, attributes, required), as the
+plan form's are: a form that changes them per instance would get the first one's.
 """
 
 from html import escape
@@ -26,7 +28,7 @@ _skeletons: dict[tuple, tuple[str, str]] = {}
 
 def _skeleton(field: BoundField) -> tuple[str, str]:
     """Crispy's rendering of the field with the marker as its value, and with no value."""
-    key = (type(field.form), field.name, field.auto_id, get_language())
+    key = (type(field.form), field.html_name, field.auto_id, get_language())
     skeleton = _skeletons.get(key)
     if skeleton is None:
         form_class = type(field.form)
