@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from careplans.content import PlanParts
-from careplans.models import CarePlan
+from careplans.models import Action, CarePlan, Goal
+from caseload.short_dates import ShortDates
 
 
 @dataclass
@@ -35,17 +35,29 @@ def _lines(plan: CarePlan, name: str) -> list[str]:
     return plan.lines(name)
 
 
-def _goal_lines(goal) -> list[str]:
-    lines = [f"{goal.get_area_display()}: “{goal.client_words}”"]
-    if goal.description:
-        lines.append(goal.description)
-    for objective in goal.objectives.all():
-        when = f" ({_('by')} {date_format(objective.target_date, 'SHORT_DATE_FORMAT')})" if objective.target_date else ""
-        lines.append(f"{_('Objective')}: {objective.text}{when}")
-    for action in goal.actions.all():
-        when = f", {_('by')} {date_format(action.due_on, 'SHORT_DATE_FORMAT')}" if action.due_on else ""
-        lines.append(f"{_('Action')}: {action.text} — {action.who_label}{when}")
-    return lines
+class _GoalLines:
+    """A goal as lines of text; labels, translations and dates are worked out once for both versions."""
+
+    def __init__(self):
+        self.short_date = ShortDates()
+        self.areas = {value: str(label) for value, label in Goal.Area.choices}
+        self.whos = {value: str(label) for value, label in Action.Who.choices}
+        # "by" is looked up inside an f-string as it always was: not extracted, it is in no catalogue yet.
+        self.by, self.objective, self.action = f"{_('by')}", _("Objective"), _("Action")
+
+    def __call__(self, goal) -> list[str]:
+        lines = [f"{self.areas.get(goal.area, goal.area)}: “{goal.client_words}”"]
+        if goal.description:
+            lines.append(goal.description)
+        for objective in goal.objectives.all():
+            when = f" ({self.by} {self.short_date(objective.target_date)})" if objective.target_date else ""
+            lines.append(f"{self.objective}: {objective.text}{when}")
+        for action in goal.actions.all():
+            who = self.whos.get(action.who, action.who)
+            who = f"{who}: {action.who_name}" if action.who_name else who  # Action.who_label
+            when = f", {self.by} {self.short_date(action.due_on)}" if action.due_on else ""
+            lines.append(f"{self.action}: {action.text} — {who}{when}")
+        return lines
 
 
 def compare_versions(before: PlanParts, after: PlanParts) -> list[Row]:
@@ -54,13 +66,14 @@ def compare_versions(before: PlanParts, after: PlanParts) -> list[Row]:
     for name in ("title", "client_summary", "strengths"):
         label = str(CarePlan._meta.get_field(name).verbose_name).capitalize()
         rows.append(Row(header, label, _lines(before.plan, name), _lines(after.plan, name)))
+    goal_lines = _GoalLines()
     earlier = {goal.lineage: goal for goal in before.goals}
     later = {goal.lineage: goal for goal in after.goals}
     order = [goal.lineage for goal in after.goals] + [g.lineage for g in before.goals if g.lineage not in later]
     for number, lineage in enumerate(order, start=1):
         old, new = earlier.get(lineage), later.get(lineage)
         label = _("Goal %(number)s") % {"number": number}
-        rows.append(Row(_("Goals"), label, _goal_lines(old) if old else [], _goal_lines(new) if new else []))
+        rows.append(Row(_("Goals"), label, goal_lines(old) if old else [], goal_lines(new) if new else []))
     safety = _("Safety plan")
     for name in CarePlan.SAFETY_FIELDS:
         label = str(CarePlan._meta.get_field(name).verbose_name).capitalize()

@@ -409,7 +409,7 @@ def plan_review_start(*, plan: CarePlan, by) -> CarePlan:
             plan=draft, client_id=draft.client_id, lineage=goal.lineage, position=goal.position, area=goal.area,
             client_words=goal.client_words, description=goal.description, source_item_id=goal.source_item_id,
             status=goal.status, status_reason=goal.status_reason,
-            status_changed_at=goal.status_changed_at, status_changed_by=goal.status_changed_by,
+            status_changed_at=goal.status_changed_at, status_changed_by_id=goal.status_changed_by_id,
         )
         for objective in goal.objectives.all():
             Objective.objects.create(

@@ -398,3 +398,23 @@ class TestQueryCounts:
                 assert browser.get(reverse(view, args=[plan.pk])).status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1], counts
+
+    def test_the_compare_page_does_not_grow_with_the_number_of_goals(self, login, case_manager, client_a, sister):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from careplans import services
+        from tests.careplans.conftest import sign_all
+
+        browser = login(case_manager)
+        browser.get(reverse("clients:detail", args=[client_a.pk]))  # settings and team ids are cached from here on
+        counts = []
+        for goals in (2, 8):
+            CarePlan.objects.filter(client=client_a).update(status="closed")
+            plan = make_draft(client_a, case_manager, goals=goals)
+            plan = services.plan_send_for_signatures(plan=plan, by=case_manager, expected_version=plan.version)
+            draft = services.plan_review_start(plan=sign_all(plan, case_manager), by=case_manager)
+            with CaptureQueriesContext(connection) as queries:
+                assert browser.get(reverse("careplans:compare", args=[draft.pk])).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], counts
