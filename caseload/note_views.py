@@ -132,12 +132,21 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 def note_detail(request, note_id):
     note = get_client_record_for_user(request.user, ProgressNote, note_id, summary="progress note")
-    goals = Goal.objects.filter(note_links__note=note).order_by("position")
-    addenda = NoteAddendum.objects.filter(note=note).select_related("author")
+    goals, addenda = _goals_and_addenda(note)
     return render(
         request, "caseload/notes/note_detail.html",
         {"client": note.client, "note": note, "goals": goals, "addenda": addenda, "addendum_form": AddendumForm()},
     )
+
+
+def _goals_and_addenda(note):
+    """What the note's page shows under it: the goals' words, each addendum with its author's name (lazy)."""
+    goals = Goal.objects.filter(note_links__note=note).only("client_words").order_by("position")
+    addenda = (
+        NoteAddendum.objects.filter(note=note).select_related("author")
+        .only("created_at", "text", "author__first_name", "author__last_name", "author__username")
+    )
+    return goals, addenda
 
 
 @login_required
@@ -155,8 +164,7 @@ def note_addendum(request, note_id):
         else:
             messages.success(request, _("Addendum added under the note."))
             return redirect("notes:note", note_id=note.pk)
-    goals = Goal.objects.filter(note_links__note=note).order_by("position")
-    addenda = NoteAddendum.objects.filter(note=note).select_related("author")
+    goals, addenda = _goals_and_addenda(note)
     return render(
         request, "caseload/notes/note_detail.html",
         {"client": note.client, "note": note, "goals": goals, "addenda": addenda, "addendum_form": form},
