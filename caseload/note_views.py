@@ -189,7 +189,9 @@ def timeline(request, client_id):
     rows = (
         shown.select_related("author")
         .only(*TIMELINE_COLUMNS)
-        .prefetch_related(Prefetch("goal_links__goal", queryset=Goal.objects.only("client_words", "position")))
+        .prefetch_related(Prefetch(
+            "goal_links", queryset=NoteGoal.objects.select_related("goal").only("note", "goal__client_words", "goal__position")
+        ))
         .order_by("-contact_at", "-created_at")
     )
     page = Paginator(rows, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
