@@ -10,14 +10,12 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as django_format
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from caseload.models import ProgressNote
+from caseload.short_dates import ShortDateTimes
 
 register = template.Library()
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
@@ -56,7 +54,7 @@ def note_timeline_rows(notes) -> SafeString:
     signed = f'<span class="badge status-badge status-active">{escape(gettext("Signed"))}</span>'
     draft = f'<span class="badge status-badge status-referred">{escape(gettext("Draft"))}</span>'
     late = f'<span class="badge text-bg-warning">{escape(gettext("Late entry"))}</span>'
-    pattern = get_format("SHORT_DATETIME_FORMAT")
+    when = ShortDateTimes()
     rows = []
     for note in notes:
         addenda = ""
@@ -76,7 +74,7 @@ def note_timeline_rows(notes) -> SafeString:
         rows.append(NOTE.format(
             link=link.replace(PLACEHOLDER, str(note.pk)),
             contact_type=contact_types.get(note.contact_type) or escape(str(note.contact_type)),
-            when=escape(django_format(timezone.localtime(note.contact_at), pattern)),
+            when=escape(when(note.contact_at)),
             status=signed if note.is_signed else draft,
             late=late if note.late_entry else "",
             addenda=addenda,
