@@ -181,11 +181,11 @@ def timeline(request, client_id):
         User.objects.filter(pk__in=all_notes.values("author_id"))
         .only("first_name", "last_name", "username").order_by("first_name", "last_name")
     )
-    goal_choices = _goal_choices(client)
+    goal_choices, goal_versions = _goal_choices(client)
     form = TimelineFilterForm(request.GET or None, authors=authors, goals=goal_choices)
     shown = all_notes
     if form.is_valid():
-        shown = _filtered(shown, form.cleaned_data)
+        shown = _filtered(shown, form.cleaned_data, goal_versions)
     # Only what a row shows: the other parts of the note, the signature and its hash are for the note's own page.
     rows = (
         shown.select_related("author")
@@ -205,13 +205,14 @@ def timeline(request, client_id):
     )
 
 
-def _goal_choices(client) -> list[Goal]:
-    """One entry per goal lineage, named as in its latest version."""
-    latest = {}
+def _goal_choices(client) -> tuple[list[Goal], dict[str, list]]:
+    """One entry per goal lineage, named as in its latest version; and each lineage's goals in every version."""
+    latest, versions = {}, {}
     goals = Goal.objects.filter(plan__client=client).only("lineage", "client_words").order_by("plan__number", "position")
     for goal in goals:
         latest[goal.lineage] = goal
-    return list(latest.values())
+        versions.setdefault(str(goal.lineage), []).append(goal.pk)
+    return list(latest.values()), versions
 
 
 def _addendum_count():
@@ -220,7 +221,7 @@ def _addendum_count():
     return Coalesce(Subquery(addenda, output_field=IntegerField()), 0)
 
 
-def _filtered(notes_qs, filters: dict):
+def _filtered(notes_qs, filters: dict, goal_versions: dict):
     if filters.get("contact_type"):
         notes_qs = notes_qs.filter(contact_type=filters["contact_type"])
     if filters.get("author"):
@@ -230,9 +231,9 @@ def _filtered(notes_qs, filters: dict):
     if filters.get("until"):
         notes_qs = notes_qs.filter(contact_at__date__lte=filters["until"])
     if filters.get("goal"):
-        # EXISTS rather than a join and DISTINCT over every column of the note and its author.
-        notes_qs = notes_qs.filter(
-            Exists(NoteGoal.objects.filter(note=OuterRef("pk"), goal__lineage=filters["goal"]))
-        )
+        # EXISTS rather than a join and DISTINCT over every column of the note and its author; the lineage's
+        # goals are those of the client's plans read for the choices (goals have no index by lineage alone).
+        goal_ids = goal_versions.get(filters["goal"], [])
+        notes_qs = notes_qs.filter(Exists(NoteGoal.objects.filter(note=OuterRef("pk"), goal_id__in=goal_ids)))
     return notes_qs
 
