@@ -78,3 +78,14 @@ def test_the_timeline_page_escapes_a_hostile_note(login, case_manager, client_a)
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;") == 2
     assert f'href="{reverse("notes:note", args=[hostile.pk])}"' in page and "1 addendum" in page
     assert not NoteGoal.objects.exists() and "client-words" not in page
+
+
+@pytest.mark.django_db
+def test_a_timeline_without_notes_says_so(login, case_manager, client_a):
+    browser = login(case_manager)
+    url = reverse("notes:timeline", args=[client_a.pk])
+    page = browser.get(url).content.decode()
+    assert '<ol class="timeline list-unstyled">\n  \n  <li class="text-body-secondary">No contacts recorded yet.</li>\n  \n</ol>' in page
+    ProgressNoteFactory(client=client_a, author=case_manager, contact_type="phone")
+    page = browser.get(url, {"contact_type": "home_visit"}).content.decode()
+    assert '<li class="text-body-secondary">No notes match these filters.</li>' in page and "timeline-note" not in page
