@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +26,11 @@ from clients.selectors import get_client_for_user, get_client_record_for_user
 from clients.services import ConcurrentEditError
 
 TIMELINE_PAGE_SIZE = 20
+# The columns a timeline row shows (caseload.templatetags.note_rows), and its author's name.
+TIMELINE_COLUMNS = [
+    "contact_at", "duration_minutes", "contact_type", "location", "format", "data", "free_text",
+    "status", "late_entry", "author__first_name", "author__last_name", "author__username",
+]
 
 
 def _now_rounded():
@@ -126,12 +133,21 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 def note_detail(request, note_id):
     note = get_client_record_for_user(request.user, ProgressNote, note_id, summary="progress note")
-    goals = Goal.objects.filter(note_links__note=note).order_by("position")
-    addenda = NoteAddendum.objects.filter(note=note).select_related("author")
+    goals, addenda = _goals_and_addenda(note)
     return render(
         request, "caseload/notes/note_detail.html",
         {"client": note.client, "note": note, "goals": goals, "addenda": addenda, "addendum_form": AddendumForm()},
     )
+
+
+def _goals_and_addenda(note):
+    """What the note's page shows under it: the goals' words, each addendum with its author's name (lazy)."""
+    goals = Goal.objects.filter(note_links__note=note).only("client_words").order_by("position")
+    addenda = (
+        NoteAddendum.objects.filter(note=note).select_related("author")
+        .only("created_at", "text", "author__first_name", "author__last_name", "author__username")
+    )
+    return goals, addenda
 
 
 @login_required
@@ -149,8 +165,7 @@ def note_addendum(request, note_id):
         else:
             messages.success(request, _("Addendum added under the note."))
             return redirect("notes:note", note_id=note.pk)
-    goals = Goal.objects.filter(note_links__note=note).order_by("position")
-    addenda = NoteAddendum.objects.filter(note=note).select_related("author")
+    goals, addenda = _goals_and_addenda(note)
     return render(
         request, "caseload/notes/note_detail.html",
         {"client": note.client, "note": note, "goals": goals, "addenda": addenda, "addendum_form": form},
@@ -162,19 +177,26 @@ def timeline(request, client_id):
     """A client's notes, newest first, filtered by type, author, dates and goal; paginated."""
     client = get_client_for_user(request.user, client_id, summary="progress notes")
     all_notes = ProgressNote.objects.filter(client=client)
-    authors = User.objects.filter(pk__in=all_notes.values("author_id")).order_by("first_name", "last_name")
-    goal_choices = _goal_choices(client)
+    authors = (
+        User.objects.filter(pk__in=all_notes.values("author_id"))
+        .only("first_name", "last_name", "username").order_by("first_name", "last_name")
+    )
+    goal_choices, goal_versions = _goal_choices(client)
     form = TimelineFilterForm(request.GET or None, authors=authors, goals=goal_choices)
     shown = all_notes
     if form.is_valid():
-        shown = _filtered(shown, form.cleaned_data)
-    page = Paginator(
-        shown.select_related("author").prefetch_related("goal_links__goal").order_by("-contact_at", "-created_at"),
-        TIMELINE_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    addendum_counts = _addendum_counts(page.object_list)
-    for note in page.object_list:
-        note.addendum_count = addendum_counts.get(note.pk, 0)
+        shown = _filtered(shown, form.cleaned_data, goal_versions)
+    # Only what a row shows: the other parts of the note, the signature and its hash are for the note's own page.
+    rows = (
+        shown.select_related("author")
+        .only(*TIMELINE_COLUMNS)
+        .annotate(addendum_count=_addendum_count())
+        .prefetch_related(Prefetch(
+            "goal_links", queryset=NoteGoal.objects.select_related("goal").only("note", "goal__client_words", "goal__position")
+        ))
+        .order_by("-contact_at", "-created_at")
+    )
+    page = Paginator(rows, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -183,15 +205,23 @@ def timeline(request, client_id):
     )
 
 
-def _goal_choices(client) -> list[Goal]:
-    """One entry per goal lineage, named as in its latest version."""
-    latest = {}
-    for goal in Goal.objects.filter(plan__client=client).select_related("plan").order_by("plan__number", "position"):
+def _goal_choices(client) -> tuple[list[Goal], dict[str, list]]:
+    """One entry per goal lineage, named as in its latest version; and each lineage's goals in every version."""
+    latest, versions = {}, {}
+    goals = Goal.objects.filter(plan__client=client).only("lineage", "client_words").order_by("plan__number", "position")
+    for goal in goals:
         latest[goal.lineage] = goal
-    return list(latest.values())
+        versions.setdefault(str(goal.lineage), []).append(goal.pk)
+    return list(latest.values()), versions
 
 
-def _filtered(notes_qs, filters: dict):
+def _addendum_count():
+    """A note's addenda, counted in the query of the page's notes (a subquery PostgreSQL runs for the 20 shown)."""
+    addenda = NoteAddendum.objects.filter(note=OuterRef("pk")).order_by().values("note").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(addenda, output_field=IntegerField()), 0)
+
+
+def _filtered(notes_qs, filters: dict, goal_versions: dict):
     if filters.get("contact_type"):
         notes_qs = notes_qs.filter(contact_type=filters["contact_type"])
     if filters.get("author"):
@@ -201,13 +231,9 @@ def _filtered(notes_qs, filters: dict):
     if filters.get("until"):
         notes_qs = notes_qs.filter(contact_at__date__lte=filters["until"])
     if filters.get("goal"):
-        notes_qs = notes_qs.filter(goal_links__goal__lineage=filters["goal"]).distinct()
+        # EXISTS rather than a join and DISTINCT over every column of the note and its author; the lineage's
+        # goals are those of the client's plans read for the choices (goals have no index by lineage alone).
+        goal_ids = goal_versions.get(filters["goal"], [])
+        notes_qs = notes_qs.filter(Exists(NoteGoal.objects.filter(note=OuterRef("pk"), goal_id__in=goal_ids)))
     return notes_qs
 
-
-def _addendum_counts(notes_on_page) -> dict:
-    from django.db.models import Count
-
-    ids = [note.pk for note in notes_on_page]
-    rows = NoteAddendum.objects.filter(note_id__in=ids).values("note_id").annotate(n=Count("id"))
-    return {row["note_id"]: row["n"] for row in rows} if ids else {}

@@ -3,11 +3,11 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import format as django_format
 from django.utils.formats import get_format
 
-from caseload.short_dates import ShortDates, compile_pattern
+from caseload.short_dates import TIME_CODES, ShortDates, ShortDateTimes, compile_pattern
 
 DAYS = [date(1931, 2, 28), date(1999, 12, 31), date(2000, 1, 1), date(2026, 7, 4), date(2026, 11, 23)]
 
@@ -43,3 +43,27 @@ def test_a_moment_is_shown_as_the_agencys_local_day(settings):
         assert ShortDates()(late_evening_utc) == "24.11.2026"
         assert ShortDates()(late_evening_utc - timedelta(minutes=30)) == "24.11.2026"  # midnight there
         assert ShortDates()(late_evening_utc - timedelta(minutes=31)) == "23.11.2026"
+
+
+MOMENTS = [datetime(2026, 3, 29, 0, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # clocks forward there
+           datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # and back
+           datetime(2026, 11, 23, 23, 5, tzinfo=UTC), datetime(1999, 12, 31, 9, 7, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("language", ["en", "da", "ca", "fr"])
+def test_each_language_gets_djangos_short_datetime_in_agency_time(language, settings):
+    settings.TIME_ZONE = "Europe/Copenhagen"
+    with translation.override(language):
+        short = ShortDateTimes()
+        assert short.template is not None
+        for moment in MOMENTS:
+            assert short(moment) == django_format(timezone.localtime(moment), get_format("SHORT_DATETIME_FORMAT"))
+
+
+@pytest.mark.parametrize(("pattern", "compiled"), [("j M Y, H:i", True), ("d.m.Y G:i", True), ("m/d/Y P", False), ("j M Y, h:i A", False)])
+def test_a_datetime_pattern_renders_as_django_renders_it_compiled_or_not(pattern, compiled):
+    assert (compile_pattern(pattern, TIME_CODES) is not None) == compiled
+    with translation.override("da"):
+        short = ShortDateTimes()
+        short.pattern, short.template = pattern, compile_pattern(pattern, TIME_CODES)
+        assert [short(moment) for moment in MOMENTS] == [django_format(timezone.localtime(moment), pattern) for moment in MOMENTS]
