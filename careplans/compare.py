@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from careplans.content import PlanParts
 from careplans.models import Action, CarePlan, Goal
@@ -42,8 +43,8 @@ class _GoalLines:
         self.short_date = ShortDates()
         self.areas = {value: str(label) for value, label in Goal.Area.choices}
         self.whos = {value: str(label) for value, label in Action.Who.choices}
-        # "by" is looked up inside an f-string as it always was: not extracted, it is in no catalogue yet.
-        self.by, self.objective, self.action = f"{_('by')}", _("Objective"), _("Action")
+        self.by = pgettext("before a date: to be done by that day", "by")
+        self.objective, self.action = _("Objective"), _("Action")
 
     def __call__(self, goal) -> list[str]:
         lines = [f"{self.areas.get(goal.area, goal.area)}: “{goal.client_words}”"]

@@ -143,18 +143,21 @@ COMPARE_LOOP = """{% load i18n %}{% for row in rows %}{% ifchanged row.section %
 
 
 def _old_goal_lines(goal) -> list[str]:
-    """careplans.compare's goal lines as they were made before _GoalLines."""
+    """careplans.compare's goal lines as they were made before _GoalLines ('by' now from the catalogue)."""
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    by = pgettext("before a date: to be done by that day", "by")
 
     lines = [f"{goal.get_area_display()}: “{goal.client_words}”"]
     if goal.description:
         lines.append(goal.description)
     for objective in goal.objectives.all():
-        when = f" ({_('by')} {date_format(objective.target_date, 'SHORT_DATE_FORMAT')})" if objective.target_date else ""
+        when = f" ({by} {date_format(objective.target_date, 'SHORT_DATE_FORMAT')})" if objective.target_date else ""
         lines.append(f"{_('Objective')}: {objective.text}{when}")
     for action in goal.actions.all():
-        when = f", {_('by')} {date_format(action.due_on, 'SHORT_DATE_FORMAT')}" if action.due_on else ""
+        when = f", {by} {date_format(action.due_on, 'SHORT_DATE_FORMAT')}" if action.due_on else ""
         lines.append(f"{_('Action')}: {action.text} — {action.who_label}{when}")
     return lines
 
@@ -241,3 +244,19 @@ def test_hostile_names_are_escaped_on_the_versions_page(login, case_manager, cli
     make_draft(client_a, case_manager, goals=1)
     html = login(case_manager).get(reverse("careplans:plans", args=[client_a.pk])).content.decode()
     assert "<td><script>" not in html and "<td>&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_goals_lines_say_by_when_in_the_readers_language(db):
+    """'by' before an objective's target date is in the catalogue now (it sat in an f-string, never extracted)."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from careplans.compare import _GoalLines
+    from tests.factories import ObjectiveFactory
+
+    objective = ObjectiveFactory(text="Apply to two housing associations", target_date=date(2026, 12, 1))
+    for language, by in (("en", "by"), ("da", "senest"), ("fr", "d'ici le"), ("ca", "abans del")):
+        with translation.override(language):
+            lines = _GoalLines()(objective.goal)
+        assert lines[-1].startswith(f"{lines[-1].split(':')[0]}: Apply to two housing associations ({by} "), (language, lines)
