@@ -4,7 +4,8 @@ Two teams: North (supervisor Helle, case managers Anna and Anton) and South (sup
 manager Bo). An administrator sees everything. `client_a` is Anna's; `client_b` is Bo's.
 
 Tests marked `browser` need Debian's Chromium; tests marked `worker` need Redis (REDIS_URL);
-tests marked `postgres` need PostgreSQL (DATABASE_URL) for real concurrent transactions. On a
+tests marked `postgres` need PostgreSQL (DATABASE_URL) for real concurrent transactions; `gettext`
+and `pdftotext` need those Debian tools. On a
 laptop without them they are skipped with a reason; under .ci/run (REQUIRE_SERVICES=1) a missing
 service fails the run instead, so CI can never pass by skipping them.
 """
@@ -42,13 +43,15 @@ def _missing_service(marker: str) -> str | None:
         return "concurrent transactions need PostgreSQL: DATABASE_URL is not set to it"
     if marker == "gettext" and not (shutil.which("xgettext") and shutil.which("msgfmt")):
         return "xgettext and msgfmt not found (Debian package gettext)"
+    if marker == "pdftotext" and not shutil.which("pdftotext"):
+        return "pdftotext not found (Debian package poppler-utils)"
     return None
 
 
 def pytest_collection_modifyitems(config, items):
     required = os.environ.get("REQUIRE_SERVICES") == "1"
     for item in items:
-        for marker in ("browser", "worker", "postgres", "gettext"):
+        for marker in ("browser", "worker", "postgres", "gettext", "pdftotext"):
             if item.get_closest_marker(marker) is None:
                 continue
             missing = _missing_service(marker)

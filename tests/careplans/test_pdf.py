@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +15,6 @@ from careplans.models import CarePlan, PlanDocument, Signature
 from careplans.services import goal_save, plan_save, plan_send_for_signatures, plan_start, signature_record
 from clients.models import ClientContact
 from tests.factories import ClientFactory, ContactFactory
-
-# Skipped on a laptop without poppler-utils; under .ci/run (REQUIRE_SERVICES=1) a missing pdftotext fails.
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None and os.environ.get("REQUIRE_SERVICES") != "1",
-    reason="needs pdftotext (Debian poppler-utils; .ci/run installs it)",
-)
 
 # What signature_pad's toSVG() gives once careplans.signature_payload has rebuilt it.
 SIGNATURE_SVG = (
@@ -187,7 +180,7 @@ def document(plan):
 # --- What the PDF says -------------------------------------------------------------------------
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_it_prints_the_plan_the_signers_and_the_hash_on_every_page(media, plan, document):
     assert document.status == PlanDocument.Status.QUEUED
 
@@ -216,7 +209,7 @@ def test_it_prints_the_plan_the_signers_and_the_hash_on_every_page(media, plan, 
     assert flat.count(plan.content_hash) == pages
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 @pytest.mark.parametrize("language, born", [("de", "12 April 1991"), ("fr", "12 avril 1991"), ("da", "12. april 1991")])
 def test_it_is_in_the_clients_language_only_where_the_product_has_it(
     media, case_manager, supervisor, language, born
@@ -235,7 +228,7 @@ def test_it_is_in_the_clients_language_only_where_the_product_has_it(
     assert born in " ".join(pdf_text(default_storage.path(document.file.name)).split())
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_it_prints_what_was_typed_as_text_never_as_markup(media, case_manager, supervisor, monkeypatch):
     monkeypatch.setitem(SAFETY_PLAN, "client_summary", 'Me & Ellen <img src="file:///etc/hostname"> <b>together</b>')
     client = ClientFactory(preferred_language="en", case_manager=case_manager)

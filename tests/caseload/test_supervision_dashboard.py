@@ -19,7 +19,6 @@ from caseload.models import AgencySettings, AuditEvent, SupervisionReport, TeamS
 from caseload.supervision import dashboard
 from caseload.supervision_charts import Bar, TrendPoint, load_bars, nice_top, ratio_trend, trend_months
 from caseload.supervision_views import csv_cell
-from tests.careplans.test_pdf import needs_pdftotext
 from tests.factories import ClientFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -356,7 +355,7 @@ def test_a_report_whose_message_was_lost_is_sent_again_when_its_page_asks(
     assert report.status == SupervisionReport.Status.READY
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_the_pdf_says_who_is_over_target(supervisor, overloaded, media):
     import subprocess
 
@@ -419,7 +418,7 @@ def test_the_second_team_of_a_case_manager_counts_them_once_for_the_agency(admin
     assert dashboard(administrator).agency.active == 2
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_the_pdf_is_in_the_language_of_who_asked_for_it(supervisor, overloaded, media):
     import subprocess
 

@@ -8,7 +8,6 @@ from django.db import OperationalError
 
 from referrals import services, tasks
 from referrals.models import Disclosure, ReferralEmail, ReferralLetter
-from tests.careplans.test_pdf import needs_pdftotext  # skipped on a laptop only: CI must have pdftotext
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
@@ -17,7 +16,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_the_letter_pdf_carries_what_was_shared_and_is_downloaded_as_a_disclosure(
     login, case_manager, sent_referral, results, django_capture_on_commit_callbacks, tmp_path, client_a,
 ):
@@ -34,7 +33,7 @@ def test_the_letter_pdf_carries_what_was_shared_and_is_downloaded_as_a_disclosur
     assert Disclosure.objects.filter(channel="letter", disclosed_by=case_manager).count() == 1
 
 
-@needs_pdftotext
+@pytest.mark.pdftotext
 def test_with_substance_use_covered_the_letter_carries_the_notice(
     client_a, housing, case_manager, draft_referral, results, tmp_path,
 ):
