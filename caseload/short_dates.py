@@ -40,44 +40,50 @@ def compile_pattern(pattern: str, codes: dict = CODES) -> str | None:
     return "".join(parts)
 
 
-class ShortDates:
-    """Call with a date or datetime; the active language's short date comes back, each date worked out once."""
+class _CompiledFormat:
+    """A format of the active language compiled once, with the language's month names."""
 
-    def __init__(self, format_name: str = "SHORT_DATE_FORMAT"):
+    codes = CODES
+
+    def __init__(self, format_name: str):
         self.pattern = get_format(format_name)
-        self.template = compile_pattern(self.pattern)
-        self.seen: dict[date, str] = {}
+        self.template = compile_pattern(self.pattern, self.codes)
         # The active language's month names, as Django's M and F give them.
         self.abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
         self.names = {number: str(name) for number, name in MONTHS.items()}
+
+    def _format(self, value) -> str:
+        if self.template is None:
+            return django_format(value, self.pattern)
+        return self.template.format(value, self.abbreviations[value.month], self.names[value.month])
+
+
+class ShortDates(_CompiledFormat):
+    """Call with a date or datetime; the active language's short date comes back, each date worked out once."""
+
+    def __init__(self, format_name: str = "SHORT_DATE_FORMAT"):
+        super().__init__(format_name)
+        self.seen: dict[date, str] = {}
 
     def __call__(self, value: date | datetime) -> str:
         if isinstance(value, datetime):
             value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
         text = self.seen.get(value)
         if text is None:
-            text = self.seen[value] = (
-                self.template.format(value, self.abbreviations[value.month], self.names[value.month])
-                if self.template is not None else django_format(value, self.pattern)
-            )
+            text = self.seen[value] = self._format(value)
         return text
 
 
-class ShortDateTimes:
+class ShortDateTimes(_CompiledFormat):
     """Call with a datetime; the active language's SHORT_DATETIME_FORMAT of it in the agency's time, as the `date` filter gives it.
 
     The pattern is compiled once (days, months, years, 24-hour hours and minutes; anything else is left to Django).
     """
 
+    codes = TIME_CODES
+
     def __init__(self, format_name: str = "SHORT_DATETIME_FORMAT"):
-        self.pattern = get_format(format_name)
-        self.template = compile_pattern(self.pattern, TIME_CODES)
-        self.abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
-        self.names = {number: str(name) for number, name in MONTHS.items()}
+        super().__init__(format_name)
 
     def __call__(self, value: datetime) -> str:
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        if self.template is None:
-            return django_format(value, self.pattern)
-        return self.template.format(value, self.abbreviations[value.month], self.names[value.month])
+        return self._format(timezone.localtime(value) if timezone.is_aware(value) else value)
