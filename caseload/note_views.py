@@ -29,7 +29,7 @@ TIMELINE_PAGE_SIZE = 20
 # The columns a timeline row shows (caseload.templatetags.note_rows), and its author's name.
 TIMELINE_COLUMNS = [
     "contact_at", "duration_minutes", "contact_type", "location", "format", "data", "free_text",
-    "status", "late_entry", "author__first_name", "author__last_name", "author__username",
+    "status", "late_entry", *User.name_fields("author"),
 ]
 
 
@@ -145,7 +145,7 @@ def _goals_and_addenda(note):
     goals = Goal.objects.filter(note_links__note=note).only("client_words").order_by("position")
     addenda = (
         NoteAddendum.objects.filter(note=note).select_related("author")
-        .only("created_at", "text", "author__first_name", "author__last_name", "author__username")
+        .only("created_at", "text", *User.name_fields("author"))
     )
     return goals, addenda
 
@@ -179,7 +179,7 @@ def timeline(request, client_id):
     all_notes = ProgressNote.objects.filter(client=client)
     authors = (
         User.objects.filter(pk__in=all_notes.values("author_id"))
-        .only("first_name", "last_name", "username").order_by("first_name", "last_name")
+        .only(*User.NAME_FIELDS).order_by("first_name", "last_name")
     )
     goal_choices, goal_versions = _goal_choices(client)
     form = TimelineFilterForm(request.GET or None, authors=authors, goals=goal_choices)

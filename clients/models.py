@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseload.audit import Audited
-from caseload.models import AgencySettings, Team
+from caseload.models import AgencySettings, Team, User
 
 ADULT_AGE = 18
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
@@ -68,15 +68,13 @@ CLIENT_ROW_FIELDS = (
     "id", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "date_of_birth",
     "status", "preferred_language", "interpreter_needed",
 )
-# A member of staff named in a row: `str(user)` is their display name.
-STAFF_NAME_FIELDS = ("first_name", "last_name", "username")
 
 
 class ClientQuerySet(models.QuerySet):
     def for_rows(self):
         """Only what a client table shows, with the case manager's name."""
         return self.select_related("case_manager").only(
-            *CLIENT_ROW_FIELDS, "case_manager", *(f"case_manager__{name}" for name in STAFF_NAME_FIELDS)
+            *CLIENT_ROW_FIELDS, "case_manager", *User.name_fields("case_manager")
         )
 
     def visible_to(self, user, *, emergency: bool = True):

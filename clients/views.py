@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import RiskFlag
 from careplans.selectors import plan_in_force
 from caseload import audit
-from caseload.models import Assignment, AuditEvent, ProgressNote
+from caseload.models import Assignment, AuditEvent, ProgressNote, User
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
 from clients.forms import ClientForm, ContactForm, DependantForm, RegisterClientForm, SearchForm, StatusChangeForm
-from clients.models import STAFF_NAME_FIELDS, Client, ClientContact, ClientStatusChange, Dependant
+from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
@@ -125,7 +125,7 @@ def last_contact(client) -> ProgressNote | None:
     """The latest note, as the record names it: its type, when, and who wrote it."""
     return (
         ProgressNote.objects.filter(client=client).select_related("author")
-        .only("id", "client_id", "contact_type", "contact_at", "author", *(f"author__{name}" for name in STAFF_NAME_FIELDS))
+        .only("id", "client_id", "contact_type", "contact_at", "author", *User.name_fields("author"))
         .first()
     )
 

@@ -43,11 +43,19 @@ class User(AbstractUser):
         help_text=_("The language of your pages, dates and numbers. Clients see their own language on the tablet."),
     )
 
+    # What display_name (and so str()) reads: a page that only names a member of staff loads these.
+    NAME_FIELDS = ("first_name", "last_name", "username")
+
     class Meta:
         ordering = ["first_name", "last_name", "username"]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def name_fields(cls, relation: str) -> tuple[str, ...]:
+        """NAME_FIELDS through a relation, for `.only()`: `name_fields("author")` → author__first_name, …"""
+        return tuple(f"{relation}__{name}" for name in cls.NAME_FIELDS)
 
     @property
     def display_name(self) -> str:
