@@ -29,7 +29,7 @@ from caseload import audit, outbox
 from caseload.acuity import LEVELS, SEVERITY_LEVELS, acuity_set, acuity_withdraw, highest, weights
 from caseload.models import AcuityRating, Role, Team, User
 from caseload.reassignment_forms import AcuityForm, MoveForm
-from caseload.selectors import assignable_case_managers, attach_due_items, caseload_today
+from caseload.selectors import assignable_case_managers, caseload_today
 from caseload.services import client_assign
 from caseload.supervision import CaseManagerLoad, _loads, visible_teams
 from caseload.tasks import notify_assignments
@@ -118,7 +118,6 @@ def _caseload_page(request, person, team, form, *, selected=()):
         visible = set(Client.objects.visible_to(request.user, emergency=False).filter(pk__in=ids).values_list("pk", flat=True))
         hidden = sum(client.pk not in visible for client in rows)
         rows = [client for client in rows if client.pk in visible]
-    attach_due_items(rows, today=today)
     (load,) = _loads_of([(person, team)], today)
     audit.record(action="list", summary=_("caseload of %(name)s, page %(page)s") % {
         "name": person.display_name, "page": page.number,

@@ -1,13 +1,14 @@
 """Reads for the caseload app: who can take a case, what a caseload holds."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from caseload.compiled import CompiledQuery, Param
 from caseload.models import Role, Team, User
 
 
@@ -34,87 +35,6 @@ def supervised_teams(user) -> QuerySet[Team]:
     ).order_by("name")
 
 
-def caseload_today(user, *, query: str, page_number, per_page: int, today=None) -> tuple[Page, dict[str, int]]:
-    """My caseload, most urgent first: who needs me today.
-
-    Each client carries the last contact, whether a risk flag is open, and how many reminders are
-    overdue or due today; the order is risk, then overdue, then due, then longest without contact.
-    The counts at the top are over the whole caseload (from the rows themselves when it fits on one
-    page). The page's due items are read by `attach_due_items` in one query.
-    """
-    from assessments.models import RiskFlag
-    from caseload.models import ProgressNote, Reminder
-    from clients.models import Client
-
-    today = today or timezone.localdate()
-    last_contact = (
-        ProgressNote.objects.filter(client_id=OuterRef("pk"), contact_type__in=ProgressNote.CLIENT_CONTACT_TYPES)
-        .order_by("-contact_at").values("contact_at")[:1]
-    )
-    open_reminders = Reminder.objects.filter(client_id=OuterRef("pk"), status=Reminder.Status.OPEN).filter(
-        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
-    )
-
-    def reminder_count(**due):
-        return Coalesce(Subquery(
-            open_reminders.filter(**due).order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
-        ), 0)
-
-    mine = Client.objects.filter(case_manager=user).open().annotate(
-        last_contact_at=Subquery(last_contact),
-        at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
-        overdue=reminder_count(due_on__lt=today),
-        due_today=reminder_count(due_on=today),
-        drafts=Coalesce(Subquery(
-            ProgressNote.objects.filter(client_id=OuterRef("pk"), author=user, status=ProgressNote.Status.DRAFT)
-            .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
-        ), 0),
-    )
-    # Only what a row shows (caseload.templatetags.caseload_rows), and the status it is counted by.
-    mine = mine.only(
-        "id", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
-        "acuity", "acuity_derived",
-    )
-    rows = mine.search(query).order_by(
-        F("at_risk").desc(), F("overdue").desc(), F("due_today").desc(),
-        F("last_contact_at").asc(nulls_first=True), "legal_family_name", "legal_given_name", "id",
-    )
-    if not query and str(page_number or "1") == "1":
-        # Most caseloads fit on one page: then count the rows here instead of asking a second time.
-        first = list(rows[: per_page + 1])
-        if len(first) <= per_page:
-            return Paginator(first, per_page).page(1), _caseload_counts(first)
-    # The whole caseload's counts in two aggregates over plain columns (PostgreSQL cannot aggregate
-    # over the annotations above in one statement).
-    base = Client.objects.filter(case_manager=user).open()
-    counts = base.aggregate(
-        active=Count("pk", filter=Q(status=Client.Status.ACTIVE)),
-        referred=Count("pk", filter=Q(status=Client.Status.REFERRED)),
-        at_risk=Count("pk", filter=Q(Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)))),
-    )
-    counts.update(
-        Reminder.objects.filter(client__in=base, status=Reminder.Status.OPEN)
-        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
-        .aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)), due_today=Count("pk", filter=Q(due_on=today)))
-    )
-    paginator = Paginator(rows, per_page)
-    if not query:
-        paginator.count = counts["active"] + counts["referred"]  # already counted: spare a second COUNT
-    return paginator.get_page(page_number), counts
-
-
-def _caseload_counts(clients) -> dict[str, int]:
-    from clients.models import Client
-
-    return {
-        "active": sum(client.status == Client.Status.ACTIVE for client in clients),
-        "referred": sum(client.status == Client.Status.REFERRED for client in clients),
-        "at_risk": sum(client.at_risk for client in clients),
-        "overdue": sum(client.overdue for client in clients),
-        "due_today": sum(client.due_today for client in clients),
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class DueItem:
     """An open reminder as a caseload row shows it: a badge with its kind and date, its title on hover."""
@@ -125,25 +45,124 @@ class DueItem:
     overdue: bool
 
 
-def attach_due_items(clients, *, today=None) -> None:
-    """Set `due_items` (open reminders due within two weeks) on each client of a page, in one query.
+@dataclass(slots=True, eq=False)
+class CaseloadRow:
+    """A client as a caseload row shows it (caseload.templatetags.caseload_rows), with what is due."""
 
-    Plain values, not model instances: a page of 50 clients has about 125 of them.
-    """
+    pk: object
+    client_number: str
+    legal_given_name: str
+    legal_family_name: str
+    preferred_name: str
+    pronouns: str
+    status: str
+    acuity: str
+    acuity_derived: str
+    last_contact_at: datetime | None
+    at_risk: bool
+    drafts: int
+    due_items: list[DueItem] = field(default_factory=list)
+    overdue: int = 0
+    due_today: int = 0
+    days_since_contact: int | None = None
+
+    @property
+    def full_name(self) -> str:
+        from clients.models import Client
+
+        return Client.name_of(self.legal_given_name, self.legal_family_name, self.preferred_name)
+
+    def urgency(self) -> tuple:
+        """Risk, then overdue, then due today, then longest without contact (never first), then by name."""
+        return (
+            not self.at_risk, -self.overdue, -self.due_today,
+            self.last_contact_at is not None, self.last_contact_at or datetime.min.replace(tzinfo=UTC),
+            self.legal_family_name.casefold(), self.legal_given_name.casefold(), str(self.pk),
+        )
+
+
+def _caseload_query():
+    """A case manager's open clients with their last contact, an open risk flag, and their unsigned notes."""
+    from assessments.models import RiskFlag
+    from caseload.models import ProgressNote
+    from clients.models import Client
+
+    owner = Param("user", User._meta.pk)
+    last_contact = (
+        ProgressNote.objects.filter(client_id=OuterRef("pk"), contact_type__in=ProgressNote.CLIENT_CONTACT_TYPES)
+        .order_by("-contact_at").values("contact_at")[:1]
+    )
+    drafts = (
+        ProgressNote.objects.filter(client_id=OuterRef("pk"), author_id=owner, status=ProgressNote.Status.DRAFT)
+        .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
+    )
+    return Client.objects.filter(case_manager_id=owner).open().annotate(
+        last_contact_at=Subquery(last_contact),
+        at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
+        drafts=Coalesce(Subquery(drafts), 0),
+    ).values_list(
+        "pk", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
+        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts",
+    )
+
+
+def _due_query():
+    """Open reminders of a case manager's open clients due by `horizon`, not snoozed past `today`."""
     from caseload.models import Reminder
 
-    today = today or timezone.localdate()
-    clients = list(clients)
-    ids = [client.pk for client in clients]
-    items: dict = {}
-    if ids:
-        reminders = Reminder.objects.filter(
-            client_id__in=ids, status=Reminder.Status.OPEN, due_on__lte=today + timedelta(days=14)
-        ).filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)).order_by("due_on")
-        for client_id, kind, title, due_on in reminders.values_list("client_id", "kind", "title", "due_on"):
-            items.setdefault(client_id, []).append(DueItem(kind, title, due_on, due_on < today))
-    for client in clients:
-        client.due_items = items.get(client.pk, [])
-        client.days_since_contact = (
-            (today - timezone.localdate(client.last_contact_at)).days if client.last_contact_at else None
+    today = Param("today", DateField())
+    return (
+        Reminder.objects.filter(
+            client__case_manager_id=Param("user", User._meta.pk), status=Reminder.Status.OPEN,
+            due_on__lte=Param("horizon", DateField()),
         )
+        .exclude(client__status="discharged")
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        .order_by("due_on", "pk")
+        .values_list("client_id", "kind", "title", "due_on")
+    )
+
+
+CASELOAD = CompiledQuery(_caseload_query)
+CASELOAD_DUE = CompiledQuery(_due_query)
+DUE_WITHIN = timedelta(days=14)  # a row shows what is due in the next two weeks
+
+
+def caseload_today(user, *, query: str, page_number, per_page: int, today=None) -> tuple[Page, dict[str, int]]:
+    """My caseload, most urgent first: who needs me today.
+
+    Each row carries the last contact, whether a risk flag is open, its unsigned notes, and its open
+    reminders due within two weeks (`due_items`), counted as overdue or due today; the order is risk,
+    then overdue, then due, then longest without contact. The counts at the top are over the whole
+    caseload, whatever the search. Two queries, compiled once (caseload.compiled): a caseload is at
+    most a few dozen clients (DESIGN.md, "Scale"), so it is read whole, sorted and paged here.
+    """
+    from clients.models import Client
+
+    today = today or timezone.localdate()
+    rows = [CaseloadRow(*values) for values in CASELOAD.rows(user=user.pk)]
+    by_id = {row.pk: row for row in rows}
+    for client_id, kind, title, due_on in CASELOAD_DUE.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN):
+        row = by_id.get(client_id)
+        if row is None:
+            continue
+        row.due_items.append(DueItem(kind, title, due_on, due_on < today))
+        if due_on < today:
+            row.overdue += 1
+        elif due_on == today:
+            row.due_today += 1
+    for row in rows:
+        if row.last_contact_at:
+            row.days_since_contact = (today - timezone.localdate(row.last_contact_at)).days
+    counts = {
+        "active": sum(row.status == Client.Status.ACTIVE for row in rows),
+        "referred": sum(row.status == Client.Status.REFERRED for row in rows),
+        "at_risk": sum(row.at_risk for row in rows),
+        "overdue": sum(row.overdue for row in rows),
+        "due_today": sum(row.due_today for row in rows),
+    }
+    if query:
+        matches = set(Client.objects.filter(case_manager=user).open().search(query).values_list("pk", flat=True))
+        rows = [row for row in rows if row.pk in matches]
+    rows.sort(key=CaseloadRow.urgency)
+    return Paginator(rows, per_page).get_page(page_number), counts

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from caseload import audit
 from caseload.forms import AssignForm
 from caseload.models import Notice
-from caseload.selectors import assignable_case_managers, attach_due_items, caseload_today, supervised_teams
+from caseload.selectors import assignable_case_managers, caseload_today, supervised_teams
 from caseload.services import client_assign
 from clients.selectors import get_client_for_user
 from clients.views import remembered_search
@@ -28,7 +28,6 @@ def home(request):
         return redirect("caseload:home")
     query = request.session.get(CASELOAD_SEARCH_KEY, "")
     page, counts = caseload_today(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
-    attach_due_items(page.object_list)
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
     notices = list(Notice.objects.filter(recipient=request.user).unread()[:20])
