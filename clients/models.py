@@ -1,5 +1,8 @@
+import operator
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 
 from django.conf import global_settings, settings
 from django.core.cache import cache
@@ -70,6 +73,50 @@ CLIENT_ROW_FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeTerms:
+    """What opens clients to a user (ClientQuerySet.visible_to): everyone, or their own plus these teams and grants."""
+
+    everyone: bool
+    teams: tuple = ()
+    granted: tuple = ()
+
+
+def scope_terms(user, *, emergency: bool = True) -> ScopeTerms | None:
+    """The terms of `user`'s scope, or None when they see no client at all."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_administrator:
+        return ScopeTerms(everyone=True)
+    if user.is_supervisor:
+        teams = _team_ids(user, Team.supervisors.through)
+    else:
+        agency = getattr(user, "_agency_settings", None)
+        if agency is None:
+            agency = user._agency_settings = AgencySettings.load()
+        teams = _team_ids(user, Team.members.through) if agency.case_managers_see_team_clients else []
+    # Break-the-glass: a client opened in an emergency, with a stated reason, until the grant runs out.
+    granted = emergency_client_ids(user) if emergency else []
+    return ScopeTerms(everyone=False, teams=tuple(teams), granted=tuple(granted))
+
+
+def scope_q(owner, teams, granted) -> Q:
+    """The clients carried by `owner`, or of one of `teams`, or in `granted`: values, or `Param`s to compile once."""
+    scope = Q(case_manager_id=owner)
+    if teams:
+        scope |= any_of("team_id", teams)
+    if granted:
+        scope |= any_of("pk", granted)
+    return scope
+
+
+def any_of(field: str, values) -> Q:
+    """`field IN (values)`; `Param`s as `field = …` terms, since Django prepares an IN list of a key as plain values."""
+    if any(hasattr(value, "resolve_expression") for value in values):
+        return reduce(operator.or_, (Q(**{field: value}) for value in values))
+    return Q(**{f"{field}__in": list(values)})
+
+
 class ClientQuerySet(models.QuerySet):
     def for_rows(self):
         """Only what a client table shows, with the case manager's name."""
@@ -86,23 +133,12 @@ class ClientQuerySet(models.QuerySet):
         clients reached only through an emergency grant: reading is all such a grant allows, so
         moving clients between caseloads asks for the scope without it.
         """
-        if user is None or not user.is_authenticated or not user.is_active:
+        terms = scope_terms(user, emergency=emergency)
+        if terms is None:
             return self.none()
-        if user.is_administrator:
+        if terms.everyone:
             return self.all()
-        scope = Q(case_manager=user)
-        if user.is_supervisor:
-            scope |= Q(team_id__in=_team_ids(user, Team.supervisors.through))
-        else:
-            agency = getattr(user, "_agency_settings", None)
-            if agency is None:
-                agency = user._agency_settings = AgencySettings.load()
-            if agency.case_managers_see_team_clients:
-                scope |= Q(team_id__in=_team_ids(user, Team.members.through))
-        # Break-the-glass: a client opened in an emergency, with a stated reason, until the grant runs out.
-        if emergency and (granted := emergency_client_ids(user)):
-            scope |= Q(pk__in=granted)
-        return self.filter(scope)
+        return self.filter(scope_q(user.pk, terms.teams, terms.granted))
 
     def with_emergency_flag(self, user):
         """Mark each client `opened_in_emergency` when `user` holds a running emergency grant for it."""
