@@ -20,6 +20,16 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Field, QuerySet
 
 
+def columns(model, prefix: str = "", *, only=None) -> tuple[str, ...]:
+    """The columns of `model` (or `only` those), in the order `Model.from_db` takes them.
+
+    `prefix` reads them across a relation ("case_manager__").
+    """
+    return tuple(
+        f"{prefix}{field.attname}" for field in model._meta.concrete_fields if only is None or field.attname in only
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Slot:
     """Where a `Param`'s value goes in the compiled parameters."""
@@ -96,6 +106,11 @@ class CompiledQuery:
         if compiled.converters:
             rows = [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
         return rows
+
+    def instances(self, model, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+        """The rows as `model` instances, loaded as the ORM loads them; the columns are `model`'s (`columns()`)."""
+        names = self.names(using)
+        return [model.from_db(using, names, row) for row in self.rows(using=using, **values)]
 
     def dicts(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
         names = self.names(using)

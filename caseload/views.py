@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from caseload import audit
+from caseload.compiled import CompiledQuery, Param, columns
 from caseload.forms import AssignForm
 from caseload.models import Notice
 from caseload.selectors import assignable_case_managers, caseload_today, supervised_teams
@@ -17,6 +18,10 @@ from clients.views import remembered_search
 
 CASELOAD_SEARCH_KEY = "caseload_search"
 PAGE_SIZE = 50  # a full caseload on one page
+UNREAD_NOTICES = CompiledQuery(lambda: (
+    Notice.objects.filter(recipient_id=Param("user", Notice._meta.get_field("recipient").target_field)).unread()
+    .values_list(*columns(Notice))[:20]
+))
 
 
 @login_required
@@ -30,7 +35,7 @@ def home(request):
     page, counts = caseload_today(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
-    notices = list(Notice.objects.filter(recipient=request.user).unread()[:20])
+    notices = UNREAD_NOTICES.instances(Notice, user=request.user.pk)
     return render(
         request,
         "caseload/home.html",

@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 
 from caseload import audit
-from caseload.compiled import CompiledQuery, Param
+from caseload.compiled import CompiledQuery, Param, columns
 from caseload.models import Team, User
 from clients.models import Client, ClientStatusChange, any_of, scope_q, scope_terms
 
@@ -52,13 +52,9 @@ def _audit_read(*, client_id, obj, summary: str, emergency: bool) -> None:
         audit.audit_read(client_id=client_id, obj=obj, summary=summary)
 
 
-def _columns(model, prefix: str = "") -> tuple[str, ...]:
-    return tuple(f"{prefix}{field.attname}" for field in model._meta.concrete_fields)
-
-
-CLIENT_COLUMNS = _columns(Client)
-CASE_MANAGER_COLUMNS = _columns(User, "case_manager__")
-TEAM_COLUMNS = _columns(Team, "team__")
+CLIENT_COLUMNS = columns(Client)
+CASE_MANAGER_COLUMNS = columns(User, "case_manager__")
+TEAM_COLUMNS = columns(Team, "team__")
 
 
 @lru_cache(maxsize=64)
@@ -91,8 +87,8 @@ def _client_from_row(row, using: str) -> Client:
     end_manager = end_client + len(CASE_MANAGER_COLUMNS)
     end_team = end_manager + len(TEAM_COLUMNS)
     client = Client.from_db(using, CLIENT_COLUMNS, row[:end_client])
-    manager = User.from_db(using, _columns(User), row[end_client:end_manager]) if client.case_manager_id else None
-    team = Team.from_db(using, _columns(Team), row[end_manager:end_team]) if client.team_id else None
+    manager = User.from_db(using, columns(User), row[end_client:end_manager]) if client.case_manager_id else None
+    team = Team.from_db(using, columns(Team), row[end_manager:end_team]) if client.team_id else None
     Client._meta.get_field("case_manager").set_cached_value(client, manager)
     Client._meta.get_field("team").set_cached_value(client, team)
     client.opened_in_emergency, client.has_risk = bool(row[end_team]), bool(row[end_team + 1])

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import router
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import RiskFlag
 from careplans.selectors import plan_in_force
 from caseload import audit
+from caseload.compiled import CompiledQuery, Param, columns
 from caseload.models import Assignment, AuditEvent, ProgressNote, User
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
@@ -121,20 +123,36 @@ def _reopen_duplicate(request, reopen_id, duplicates, typed: dict):
     return redirect("clients:detail", client_id=match.pk)
 
 
+def _of_the_client(model, names):
+    """`names` of `model`'s rows that belong to the client given when it runs, compiled once."""
+    return CompiledQuery(lambda: model.objects.filter(client_id=Param("client", Client._meta.pk)).values_list(*names))
+
+
+CONTACTS = _of_the_client(ClientContact, columns(ClientContact))
+DEPENDANTS = _of_the_client(Dependant, columns(Dependant))
+NOTE_COLUMNS = columns(ProgressNote, only=("id", "client_id", "author_id", "contact_type", "contact_at"))
+AUTHOR_COLUMNS = columns(User, "author__", only=User.NAME_FIELDS)
+LATEST_NOTE = CompiledQuery(lambda: (
+    ProgressNote.objects.filter(client_id=Param("client", Client._meta.pk)).values_list(*NOTE_COLUMNS, *AUTHOR_COLUMNS)[:1]
+))
+
+
 def last_contact(client) -> ProgressNote | None:
     """The latest note, as the record names it: its type, when, and who wrote it."""
-    return (
-        ProgressNote.objects.filter(client=client).select_related("author")
-        .only("id", "client_id", "contact_type", "contact_at", "author", *User.name_fields("author"))
-        .first()
-    )
+    using = router.db_for_read(ProgressNote)
+    for row in LATEST_NOTE.rows(using=using, client=client.pk):
+        note = ProgressNote.from_db(using, NOTE_COLUMNS, row[: len(NOTE_COLUMNS)])
+        author = User.from_db(using, columns(User, only=User.NAME_FIELDS), row[len(NOTE_COLUMNS):])
+        ProgressNote._meta.get_field("author").set_cached_value(note, author)
+        return note
+    return None
 
 
 @login_required
 def client_detail(request, client_id):
     client = selectors.get_client_for_user(request.user, client_id)
-    contacts = ClientContact.in_display_order(ClientContact.objects.filter(client=client))
-    dependants = Dependant.objects.filter(client=client)
+    contacts = ClientContact.in_display_order(CONTACTS.instances(ClientContact, client=client.pk))
+    dependants = DEPENDANTS.instances(Dependant, client=client.pk)
     return render(
         request, "clients/detail.html",
         {"client": client, "contacts": contacts, "dependants": dependants, "care_plan": plan_in_force(client),
