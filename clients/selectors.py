@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from math import ceil
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import router
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, Window
 from django.http import Http404
 
 from caseload import audit
@@ -31,17 +33,41 @@ def _attach_risk_flags(client: Client) -> Client:
     return client
 
 
-def mark_clients_at_risk(clients) -> None:
-    """Set `has_risk` on each client of a page of a list, in one query."""
+MAX_PAGE = 100_000
+
+
+def page_of_clients(clients, number, per_page: int) -> Page:
+    """One page of an ordered list of clients, each marked `has_risk`, and how many there are: one query.
+
+    The count rides on the rows (`COUNT(*) OVER ()`) and the risk flag is an EXISTS, where a
+    Paginator asks twice and the flags were a third query. Only a page past the end (a stale link)
+    asks for the count on its own, to show the last page instead, as `Paginator.get_page` does.
+    """
     from assessments.models import RiskFlag
 
-    clients = list(clients)
-    flagged = set(
-        RiskFlag.objects.filter(client_id__in=[client.pk for client in clients], cleared_at__isnull=True)
-        .values_list("client_id", flat=True)
-    ) if clients else set()
-    for client in clients:
-        client.has_risk = client.pk in flagged
+    try:
+        # Capped so the offset stays a number the database takes; past the end, the last page is shown.
+        number = min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    rows_of = clients.annotate(
+        has_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
+        matches=Window(Count("pk")),
+    )
+    rows = list(rows_of[(number - 1) * per_page : number * per_page])
+    if rows:
+        count = rows[0].matches
+    else:
+        count = clients.count()
+        last = max(ceil(count / per_page), 1)
+        if number > last and count:
+            number = last
+            rows = list(rows_of[(number - 1) * per_page : number * per_page])
+        else:
+            number = 1 if not count else number
+    paginator = Paginator(rows, per_page)
+    paginator.count = count  # a list's count would be this page's length
+    return Page(rows, number, paginator)
 
 
 def _audit_read(*, client_id, obj, summary: str, emergency: bool) -> None:

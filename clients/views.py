@@ -52,10 +52,9 @@ def client_list(request):
     show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
     clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).for_rows()
     clients = clients.search(query)
-    page = Paginator(clients.order_by("legal_family_name", "legal_given_name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = selectors.page_of_clients(
+        clients.order_by("legal_family_name", "legal_given_name", "id"), request.GET.get("page"), PAGE_SIZE
     )
-    selectors.mark_clients_at_risk(page.object_list)
     audit.record(
         action="search" if query else "list",
         summary=_("client list, page %(page)s, %(count)s shown") % {"page": page.number, "count": len(page.object_list)},

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.factories import ClientFactory
 
 
@@ -54,6 +56,33 @@ def test_it_pages_a_long_list(login, administrator):
     assert "Family00" in first and "Family29" not in first
     assert "Family29" in second and "Page 2 of 2" in second
     assert 'href="?page=1&amp;show=open"' in second
+
+
+@pytest.mark.parametrize("asked", ["7", "-1", "0", "two", "9" * 30])
+def test_a_page_past_the_end_or_not_a_page_shows_the_nearest_page(login, administrator, asked):
+    for number in range(30):
+        ClientFactory(legal_family_name=f"Family{number:02d}")
+    page = login(administrator).get(f"/clients/?page={asked}").context["page"]
+    expected = 2 if asked.isdigit() and int(asked) > 2 else 1
+    assert page.number == expected and page.paginator.count == 30 and page.paginator.num_pages == 2
+    assert [client.legal_family_name for client in page.object_list][:1] == ["Family25" if expected == 2 else "Family00"]
+
+
+def test_an_empty_list_is_one_empty_page(login, case_manager):
+    page = login(case_manager).get("/clients/?page=3").context["page"]
+    assert page.number == 1 and page.paginator.count == 0 and list(page.object_list) == []
+
+
+def test_the_list_marks_clients_with_an_open_risk_flag(login, case_manager, client_a):
+    from django.utils import timezone
+
+    from tests.factories import RiskFlagFactory
+
+    flagged = ClientFactory(legal_family_name="Flagged", case_manager=case_manager)
+    RiskFlagFactory(client=flagged)
+    RiskFlagFactory(client=client_a, cleared_at=timezone.now(), cleared_by=case_manager)
+    page = login(case_manager).get("/clients/").context["page"]
+    assert {client.legal_family_name: client.has_risk for client in page.object_list} == {"Flagged": True, "Sørensen": False}
 
 
 def test_it_rejects_an_overlong_search(login, case_manager):
