@@ -65,6 +65,7 @@ class CaseloadRow:
     overdue: int = 0
     due_today: int = 0
     days_since_contact: int | None = None
+    last_contact_on: date | None = None  # the agency's day of the last contact
 
     @property
     def full_name(self) -> str:
@@ -153,7 +154,8 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
             row.due_today += 1
     for row in rows:
         if row.last_contact_at:
-            row.days_since_contact = (today - timezone.localdate(row.last_contact_at)).days
+            row.last_contact_on = timezone.localdate(row.last_contact_at)
+            row.days_since_contact = (today - row.last_contact_on).days
     counts = {
         "active": sum(row.status == Client.Status.ACTIVE for row in rows),
         "referred": sum(row.status == Client.Status.REFERRED for row in rows),

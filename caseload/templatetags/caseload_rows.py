@@ -44,6 +44,18 @@ ACUITY_BADGES = {
 }
 
 
+class Remembered(dict):
+    """`make(key)` for each key asked, made once."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
 @register.simple_tag
 def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, record: bool = True) -> SafeString:
     clients_url = reverse("clients:list")
@@ -57,34 +69,40 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
     levels = {level: escape(str(label)) for level, label in Acuity.choices}
     set_by_hand = escape(gettext("set by the case manager"))
     selected = {str(pk) for pk in selected or ()}
+
+    def days_ago(days: int) -> str:
+        return escape(gettext("today") if days == 0 else ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days})
+
+    def badge(item) -> str:
+        css = "due-overdue" if item.overdue else "due-soon"
+        return f'<span class="badge due-badge {css}" title="{escape(item.title)}">{kinds[item.kind]} · {escape(short_date(item.due_on))}</span>'
+
+    # Many rows share a day, a due date, a reminder's title: each is written once.
+    ago, badges_of = Remembered(days_ago), Remembered(badge)
     rows = []
     for client in clients:
+        pk = str(client.pk)
         if client.last_contact_at:
-            days = client.days_since_contact
-            ago = escape(gettext("today") if days == 0 else ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days})
             last_contact = (
-                f'{escape(short_date(client.last_contact_at))}'
-                f'<div class="small text-body-secondary">{ago}</div>'
+                f'{escape(short_date(client.last_contact_on))}'
+                f'<div class="small text-body-secondary">{ago[client.days_since_contact]}</div>'
             )
         else:
             last_contact = f'<span class="text-body-secondary">{never}</span>'
-        badges = []
-        for item in client.due_items:
-            css = "due-overdue" if item.overdue else "due-soon"
-            when = escape(short_date(item.due_on))
-            badges.append(f'<span class="badge due-badge {css}" title="{escape(item.title)}">{kinds[item.kind]} · {when}</span>')
+        badges = [badges_of[item] for item in client.due_items]
         if client.drafts:
             label = ngettext("%(n)s unsigned note", "%(n)s unsigned notes", client.drafts) % {"n": client.drafts}
             badges.append(f'<span class="badge due-badge due-draft">{escape(label)}</span>')
-        name = escape(client.full_name)
+        full_name = client.full_name
+        name = escape(full_name)
         cells = []
         if select:
             cells.append(SELECT_CELL.format(
-                field=escape(select), pk=escape(str(client.pk)), checked=" checked" if str(client.pk) in selected else "",
-                label=escape(gettext("Select %(name)s") % {"name": client.full_name}),
+                field=escape(select), pk=escape(pk), checked=" checked" if pk in selected else "",
+                label=escape(gettext("Select %(name)s") % {"name": full_name}),
             ))
         cells.append(CLIENT_CELL.format(
-            client_link=f"{clients_url}{client.pk}/",
+            client_link=f"{clients_url}{pk}/",
             name=name,
             pronouns=f' <span class="text-body-secondary small">({escape(client.pronouns)})</span>' if client.pronouns else "",
             risk=risk if client.at_risk else "",
@@ -98,8 +116,6 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
         cells.append(f"<td>{last_contact}</td>")
         cells.append(f"<td>{' '.join(badges) or NOTHING_DUE}</td>")
         if record:
-            cells.append(RECORD_CELL.format(
-                note_link=new_note.replace(PLACEHOLDER, str(client.pk)), record=record_label, name=name
-            ))
+            cells.append(RECORD_CELL.format(note_link=new_note.replace(PLACEHOLDER, pk), record=record_label, name=name))
         rows.append(f'<tr class="{"table-risk" if client.at_risk else ""}">{"".join(cells)}</tr>')
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
