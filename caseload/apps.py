@@ -16,7 +16,8 @@ class CaseloadConfig(AppConfig):
     verbose_name = "Caseload"
 
     def ready(self):
-        from caseload import audit, signals  # noqa: F401  (login and logout are audited)
+        from caseload import audit, remembered_i18n, signals  # noqa: F401  (login and logout are audited)
 
         audit.connect_audited_models()
+        remembered_i18n.install()
         connection_created.connect(_unicode_upper_on_sqlite, dispatch_uid="sqlite-unicode-upper")
