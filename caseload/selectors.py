@@ -45,6 +45,9 @@ class DueItem:
     overdue: bool
 
 
+NEVER = datetime.min.replace(tzinfo=UTC)  # a last contact before any other
+
+
 @dataclass(slots=True, eq=False)
 class CaseloadRow:
     """A client as a caseload row shows it (caseload.templatetags.caseload_rows), with what is due."""
@@ -77,8 +80,8 @@ class CaseloadRow:
         """Risk, then overdue, then due today, then longest without contact (never first), then by name."""
         return (
             not self.at_risk, -self.overdue, -self.due_today,
-            self.last_contact_at is not None, self.last_contact_at or datetime.min.replace(tzinfo=UTC),
-            self.legal_family_name.casefold(), self.legal_given_name.casefold(), str(self.pk),
+            self.last_contact_at is not None, self.last_contact_at or NEVER,
+            self.legal_family_name.casefold(), self.legal_given_name.casefold(), self.pk,
         )
 
 

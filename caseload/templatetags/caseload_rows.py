@@ -73,23 +73,24 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
     def days_ago(days: int) -> str:
         return escape(gettext("today") if days == 0 else ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days})
 
+    # Many rows share a day count, a date, a reminder's title: each is written once.
+    ago, titles, days = Remembered(days_ago), Remembered(escape), Remembered(lambda day: escape(short_date(day)))
+
     def badge(item) -> str:
         css = "due-overdue" if item.overdue else "due-soon"
-        return f'<span class="badge due-badge {css}" title="{escape(item.title)}">{kinds[item.kind]} · {escape(short_date(item.due_on))}</span>'
+        return f'<span class="badge due-badge {css}" title="{titles[item.title]}">{kinds[item.kind]} · {days[item.due_on]}</span>'
 
-    # Many rows share a day, a due date, a reminder's title: each is written once.
-    ago, badges_of = Remembered(days_ago), Remembered(badge)
     rows = []
     for client in clients:
         pk = str(client.pk)
         if client.last_contact_at:
             last_contact = (
-                f'{escape(short_date(client.last_contact_on))}'
+                f'{days[client.last_contact_on]}'
                 f'<div class="small text-body-secondary">{ago[client.days_since_contact]}</div>'
             )
         else:
             last_contact = f'<span class="text-body-secondary">{never}</span>'
-        badges = [badges_of[item] for item in client.due_items]
+        badges = [badge(item) for item in client.due_items]
         if client.drafts:
             label = ngettext("%(n)s unsigned note", "%(n)s unsigned notes", client.drafts) % {"n": client.drafts}
             badges.append(f'<span class="badge due-badge due-draft">{escape(label)}</span>')
