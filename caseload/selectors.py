@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Aggregate, Count, DateField, Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,13 +85,31 @@ class CaseloadRow:
         )
 
 
+class DueItemsJSON(Aggregate):
+    """Each group's [kind, title, due_on, id] as one JSON array (text), to ride on another query's row."""
+
+    function = "JSON_AGG"
+    template = "CAST(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)) AS TEXT)"
+
+    def __init__(self, *expressions):
+        super().__init__(*expressions, output_field=JSONField())
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, function="JSON_GROUP_ARRAY", template="%(function)s(JSON_ARRAY(%(expressions)s))",
+            **extra_context,
+        )
+
+
 def _caseload_query():
-    """A case manager's open clients with their last contact, an open risk flag, and their unsigned notes."""
+    """A case manager's open clients with their last contact, an open risk flag, their unsigned notes, and
+    their open reminders due by `horizon` and not snoozed past `today` (as JSON: one query for the page)."""
     from assessments.models import RiskFlag
-    from caseload.models import ProgressNote
+    from caseload.models import ProgressNote, Reminder
     from clients.models import Client
 
     owner = Param("user", User._meta.pk)
+    today = Param("today", DateField())
     last_contact = (
         ProgressNote.objects.filter(client_id=OuterRef("pk"), contact_type__in=ProgressNote.CLIENT_CONTACT_TYPES)
         .order_by("-contact_at").values("contact_at")[:1]
@@ -100,35 +118,25 @@ def _caseload_query():
         ProgressNote.objects.filter(client_id=OuterRef("pk"), author_id=owner, status=ProgressNote.Status.DRAFT)
         .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
     )
+    due = (
+        Reminder.objects.filter(
+            client_id=OuterRef("pk"), status=Reminder.Status.OPEN, due_on__lte=Param("horizon", DateField())
+        )
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        .order_by().values("client_id").annotate(items=DueItemsJSON("kind", "title", "due_on", "pk")).values("items")
+    )
     return Client.objects.filter(case_manager_id=owner).open().annotate(
         last_contact_at=Subquery(last_contact),
         at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
         drafts=Coalesce(Subquery(drafts), 0),
+        due=Subquery(due, output_field=JSONField()),
     ).values_list(
         "pk", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
-        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts",
-    )
-
-
-def _due_query():
-    """Open reminders of a case manager's open clients due by `horizon`, not snoozed past `today`."""
-    from caseload.models import Reminder
-
-    today = Param("today", DateField())
-    return (
-        Reminder.objects.filter(
-            client__case_manager_id=Param("user", User._meta.pk), status=Reminder.Status.OPEN,
-            due_on__lte=Param("horizon", DateField()),
-        )
-        .exclude(client__status="discharged")
-        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
-        .order_by("due_on", "pk")
-        .values_list("client_id", "kind", "title", "due_on")
+        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts", "due",
     )
 
 
 CASELOAD = CompiledQuery(_caseload_query)
-CASELOAD_DUE = CompiledQuery(_due_query)
 DUE_WITHIN = timedelta(days=14)  # a row shows what is due in the next two weeks
 
 
@@ -138,24 +146,25 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
     Each row carries the last contact, whether a risk flag is open, its unsigned notes, and its open
     reminders due within two weeks (`due_items`), counted as overdue or due today; the order is risk,
     then overdue, then due, then longest without contact. The counts at the top are over the whole
-    caseload, whatever the search. Two queries, compiled once (caseload.compiled): a caseload is at
-    most a few dozen clients (DESIGN.md, "Scale"), so it is read whole, sorted and paged here.
+    caseload, whatever the search. One query, compiled once (caseload.compiled), with each client's
+    due reminders as JSON on its row: a caseload is at most a few dozen clients (DESIGN.md, "Scale"),
+    so it is read whole, sorted and paged here.
     """
     from clients.models import Client
 
     today = today or timezone.localdate()
-    rows = [CaseloadRow(*values) for values in CASELOAD.rows(user=user.pk)]
-    by_id = {row.pk: row for row in rows}
-    for client_id, kind, title, due_on in CASELOAD_DUE.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN):
-        row = by_id.get(client_id)
-        if row is None:
-            continue
-        row.due_items.append(DueItem(kind, title, due_on, due_on < today))
-        if due_on < today:
-            row.overdue += 1
-        elif due_on == today:
-            row.due_today += 1
-    for row in rows:
+    rows = []
+    for *values, due in CASELOAD.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN):
+        row = CaseloadRow(*values)
+        rows.append(row)
+        # [kind, title, "YYYY-MM-DD", id]: soonest first, as ISO dates sort.
+        for kind, title, day, _pk in sorted(due or (), key=lambda item: (item[2], item[3])):
+            due_on = date.fromisoformat(day)
+            row.due_items.append(DueItem(kind, title, due_on, due_on < today))
+            if due_on < today:
+                row.overdue += 1
+            elif due_on == today:
+                row.due_today += 1
         if row.last_contact_at:
             row.last_contact_on = timezone.localdate(row.last_contact_at)
             row.days_since_contact = (today - row.last_contact_on).days

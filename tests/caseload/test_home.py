@@ -94,3 +94,29 @@ def test_it_puts_who_needs_me_today_first(login, case_manager):
     assert "1 day ago" in page and "40 days ago" in page and "No contact yet" in page
     assert "1 unsigned note" in page  # the draft from yesterday
     assert f'/notes/clients/{seen_yesterday.pk}/new/' in page  # one click to record a visit
+
+
+def test_due_work_keeps_every_character_of_its_title_and_comes_soonest_first(login, case_manager, client_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caseload.models import Reminder
+
+    today = timezone.localdate()
+    title = 'Call "Jørgen" back \\ [1, 2] {x} <b>ça</b>'
+    Reminder.objects.create(key="b", kind="follow_up", client=client_a, assignee=case_manager, title="Later",
+                            due_on=today + timedelta(days=5))
+    Reminder.objects.create(key="a", kind="follow_up", client=client_a, assignee=case_manager, title=title,
+                            due_on=today - timedelta(days=2))
+    Reminder.objects.create(key="c", kind="follow_up", client=client_a, assignee=case_manager, title="Too far off",
+                            due_on=today + timedelta(days=30))
+    response = login(case_manager).get("/")
+    [row] = response.context["page"].object_list
+    assert [(item.title, item.due_on, item.overdue) for item in row.due_items] == [
+        (title, today - timedelta(days=2), True), ("Later", today + timedelta(days=5), False),
+    ]
+    assert (row.overdue, row.due_today) == (1, 0)
+    page = response.content.decode()
+    assert 'title="Call &quot;Jørgen&quot; back \\ [1, 2] {x} &lt;b&gt;ça&lt;/b&gt;"' in page
+    assert "Too far off" not in page
