@@ -130,7 +130,7 @@ def _caseload_query():
         at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
         drafts=Coalesce(Subquery(drafts), 0),
         due=Subquery(due, output_field=JSONField()),
-    ).values_list(
+    ).order_by().values_list(  # sorted by urgency in Python
         "pk", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
         "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts", "due",
     )
