@@ -50,10 +50,13 @@ def database_from_url(url: str) -> dict:
     if not parsed.path[1:]:
         raise ImproperlyConfigured("DATABASE_URL must name a database")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-    # Server-side binding lets psycopg prepare the statements a connection runs again and again, so
-    # PostgreSQL plans each page's queries once per connection instead of on every request. Turn it
-    # off behind a pooler in transaction mode (PgBouncer), where prepared statements do not survive.
+    # Server-side binding lets psycopg prepare a statement once a connection has run it
+    # DB_PREPARE_THRESHOLD times (Django leaves preparing off), so PostgreSQL plans each page's queries
+    # once per connection instead of on every request. Turn it off behind a pooler in transaction
+    # mode (PgBouncer), where prepared statements do not survive.
     options.setdefault("server_side_binding", envbool("DB_SERVER_SIDE_BINDING", "true"))
+    if options["server_side_binding"] in (True, "true", "1"):
+        options["prepare_threshold"] = int(options.get("prepare_threshold") or envint("DB_PREPARE_THRESHOLD", "5"))
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path[1:]),

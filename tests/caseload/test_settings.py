@@ -106,7 +106,7 @@ def test_it_reads_a_postgres_url():
     assert db["PASSWORD"] == "s3cr@t"
     assert db["HOST"] == "db.internal"
     assert db["PORT"] == "5433"
-    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
 
 
 def test_it_reads_a_postgres_url_without_password_or_port():
@@ -148,6 +148,15 @@ def test_it_uses_the_database_named_in_the_url():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "caseload", "caseload", "db", "5432"]
+
+
+def test_it_prepares_statements_a_connection_runs_again_and_again(monkeypatch):
+    assert database_from_url("postgres://postgres@db/caseload")["OPTIONS"] == {
+        "server_side_binding": True, "prepare_threshold": 5,
+    }
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", "2")
+    assert database_from_url("postgres://postgres@db/caseload")["OPTIONS"]["prepare_threshold"] == 2
+    assert database_from_url("postgres://postgres@db/caseload?prepare_threshold=9")["OPTIONS"]["prepare_threshold"] == 9
 
 
 def test_it_turns_server_side_binding_off_behind_a_transaction_pooler(monkeypatch):
