@@ -111,7 +111,3 @@ class CompiledQuery:
         """The rows as `model` instances, loaded as the ORM loads them; the columns are `model`'s (`columns()`)."""
         names = self.names(using)
         return [model.from_db(using, names, row) for row in self.rows(using=using, **values)]
-
-    def dicts(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
-        names = self.names(using)
-        return [dict(zip(names, row, strict=True)) for row in self.rows(using=using, **values)]

@@ -55,9 +55,6 @@ def test_it_gives_the_columns_in_the_order_asked_and_converts_them_as_django_doe
     assert row == (True, client.pk, client.date_of_birth, True)
     assert [type(value) for value in row] == [bool, type(client.pk), type(client.date_of_birth), bool]
     assert query.rows(client=client.pk, day=timezone.localdate())[0][3] is False
-    assert query.dicts(client=client.pk, day=timezone.localdate()) == [
-        {"at_risk": True, "pk": client.pk, "date_of_birth": client.date_of_birth, "seen_after": False}
-    ]
 
 
 def test_a_datetime_comes_back_aware_like_the_querysets(case_manager):
@@ -80,3 +77,19 @@ def test_it_refuses_a_queryset_of_model_instances():
     query = CompiledQuery(lambda: Client.objects.filter(case_manager_id=Param("user", User._meta.pk)))
     with pytest.raises(TypeError, match="values"):
         query.rows(user=1)
+
+
+def test_instances_are_loaded_as_the_orm_loads_them_with_the_rest_deferred(case_manager):
+    from caseload.compiled import columns
+
+    client = ClientFactory(case_manager=case_manager, pronouns="they/them")
+    query = CompiledQuery(lambda: (
+        Client.objects.filter(pk=Param("client", UUIDField()))
+        .values_list(*columns(Client, only=("id", "pronouns", "legal_family_name", "client_number")))
+    ))
+    [loaded] = query.instances(Client, client=client.pk)
+    assert loaded.get_deferred_fields() >= {"phone", "email", "date_of_birth", "legal_given_name"}
+    assert (loaded.pk, loaded.pronouns, loaded.legal_family_name, loaded.client_number) == (
+        client.pk, "they/them", client.legal_family_name, client.client_number,
+    )
+    assert loaded._state.adding is False and loaded._state.db == "default"
