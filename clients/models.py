@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseload.audit import Audited
-from caseload.models import AgencySettings, Team, User
+from caseload.models import AgencySettings, Team
 
 ADULT_AGE = 18
 LANGUAGE_NAMES = dict(global_settings.LANGUAGES)
@@ -117,13 +117,30 @@ def any_of(field: str, values) -> Q:
     return Q(**{f"{field}__in": list(values)})
 
 
-class ClientQuerySet(models.QuerySet):
-    def for_rows(self):
-        """Only what a client table shows, with the case manager's name."""
-        return self.select_related("case_manager").only(
-            *CLIENT_ROW_FIELDS, "case_manager", *User.name_fields("case_manager")
-        )
+SEARCH_WORDS = 5  # a search matches up to this many words
 
+
+def search_terms(text: str) -> tuple[date | None, tuple[str, ...]]:
+    """What a search looks for: a birth date, if the text is one, else its words."""
+    text = (text or "").strip()
+    if not text:
+        return None, ()
+    birth_date = parse_date_of_birth(text)
+    if birth_date:
+        return birth_date, ()
+    return None, tuple(text.split()[:SEARCH_WORDS])
+
+
+def search_q(birth_date, words) -> Q:
+    """Clients born that day, or whose names or number hold every word: values, or `Param`s to compile once."""
+    if birth_date is not None:
+        return Q(date_of_birth=birth_date)
+    # Capitalised by the database, as search_text is: the same rules for ø, é and ç on both sides.
+    return reduce(operator.and_, (Q(search_text__contains=Upper(word if hasattr(word, "resolve_expression") else Value(word)))
+                                  for word in words))
+
+
+class ClientQuerySet(models.QuerySet):
     def visible_to(self, user, *, emergency: bool = True):
         """The one scoping rule for client data.
 
@@ -149,17 +166,10 @@ class ClientQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Match every word of `text` against names or the client number; a date matches the birth date."""
-        text = (text or "").strip()
-        if not text:
+        birth_date, words = search_terms(text)
+        if birth_date is None and not words:
             return self
-        birth_date = parse_date_of_birth(text)
-        if birth_date:
-            return self.filter(date_of_birth=birth_date)
-        result = self
-        for word in text.split()[:5]:
-            # Capitalised by the database, as search_text is: the same rules for ø, é and ç on both sides.
-            result = result.filter(search_text__contains=Upper(Value(word)))
-        return result
+        return self.filter(search_q(birth_date, words))
 
 
 class ClientOwnedQuerySet(models.QuerySet):

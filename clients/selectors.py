@@ -8,13 +8,22 @@ from math import ceil
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import router
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, CharField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
 from django.http import Http404
 
 from caseload import audit
 from caseload.compiled import CompiledQuery, Param, columns
 from caseload.models import Team, User
-from clients.models import Client, ClientStatusChange, any_of, scope_q, scope_terms
+from clients.models import (
+    CLIENT_ROW_FIELDS,
+    Client,
+    ClientStatusChange,
+    any_of,
+    scope_q,
+    scope_terms,
+    search_q,
+    search_terms,
+)
 
 
 def _attach_risk_flags(client: Client) -> Client:
@@ -36,36 +45,97 @@ def _attach_risk_flags(client: Client) -> Client:
 MAX_PAGE = 100_000
 
 
-def page_of_clients(clients, number, per_page: int) -> Page:
-    """One page of an ordered list of clients, each marked `has_risk`, and how many there are: one query.
+# The client list's views: open cases (the default), cases waiting for a case manager, everyone.
+LIST_VIEWS = {
+    "open": lambda clients: clients.open(),
+    "unassigned": lambda clients: clients.open().filter(case_manager__isnull=True),
+    "all": lambda clients: clients,
+}
+LIST_ORDER = ("legal_family_name", "legal_given_name", "id")
+ROW_COLUMNS = columns(Client, only=CLIENT_ROW_FIELDS + ("case_manager_id",))
+ROW_MANAGER_COLUMNS = columns(User, "case_manager__", only=("id", *User.NAME_FIELDS))
 
-    The risk flag is an EXISTS and the count a subquery of the page's own query (they were two
-    queries more). The count is `(SELECT COUNT(*) …)`, which PostgreSQL works out once, on its own
-    indexes, rather than `COUNT(*) OVER ()`: that made it read a supervisor's whole scope (1,200
-    clients) in name order for a page of 25. Past the end (a stale link) the page has no row to
-    carry the count: it is asked on its own and the last page shown, as `Paginator.get_page` does.
-    """
+
+@lru_cache(maxsize=256)
+def _list_query(everyone: bool, teams: int, granted: int, show: str, birth_date: bool, words: int,
+                number: int, per_page: int) -> CompiledQuery:
+    """One page of a client list of this shape (scope, view, search), compiled once: the clients a
+    row shows, their case manager's name, whether a flag is open, and how many match (a subquery
+    PostgreSQL works out once, on the scope's indexes)."""
     from assessments.models import RiskFlag
 
+    def build():
+        clients = Client.objects.all()
+        if not everyone:
+            clients = clients.filter(scope_q(
+                Param("owner", User._meta.pk),
+                [Param(f"team{index}", Team._meta.pk) for index in range(teams)],
+                [Param(f"granted{index}", Client._meta.pk) for index in range(granted)],
+            ))
+        clients = LIST_VIEWS[show](clients)
+        if birth_date or words:
+            clients = clients.filter(search_q(
+                Param("born", Client._meta.get_field("date_of_birth")) if birth_date else None,
+                [Param(f"word{index}", CharField()) for index in range(words)],
+            ))
+        matching = clients.order_by().annotate(one=Value(1)).values("one").annotate(count=Count("pk")).values("count")
+        return clients.annotate(
+            has_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
+            matches=Subquery(matching),
+        ).order_by(*LIST_ORDER).values_list(*ROW_COLUMNS, *ROW_MANAGER_COLUMNS, "has_risk", "matches")[
+            (number - 1) * per_page : number * per_page
+        ]
+
+    return CompiledQuery(build)
+
+
+def _list_row(row, using: str) -> Client:
+    end_client = len(ROW_COLUMNS)
+    client = Client.from_db(using, ROW_COLUMNS, row[:end_client])
+    manager = (
+        User.from_db(using, columns(User, only=("id", *User.NAME_FIELDS)), row[end_client : end_client + len(ROW_MANAGER_COLUMNS)])
+        if client.case_manager_id else None
+    )
+    Client._meta.get_field("case_manager").set_cached_value(client, manager)
+    client.has_risk = bool(row[-2])
+    return client
+
+
+def client_list_page(user, *, show: str, text: str, number, per_page: int) -> Page:
+    """A page of the clients `user` may see (LIST_VIEWS[show], matching the search `text`), in name order.
+
+    One query, compiled once per shape of scope, view and search (`_list_query`), for the rows, their
+    case managers, their risk flags and the count. Past the end (a stale link) the page has no row
+    to carry the count: it is counted on its own and the last page shown, as `Paginator.get_page` does.
+    """
     try:
         # Capped so the offset stays a number the database takes; past the end, the last page is shown.
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
-    everyone = clients.order_by().annotate(one=Value(1)).values("one").annotate(count=Count("pk")).values("count")
-    flagged = clients.annotate(
-        has_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
-        matches=Subquery(everyone),
-    )
-    rows = list(flagged[(number - 1) * per_page : number * per_page])
-    count = rows[0].matches if rows else clients.count()
-    last = max(ceil(count / per_page), 1)
-    if number > last:
-        number = last
-        rows = list(flagged[(number - 1) * per_page : number * per_page])
-    paginator = Paginator(rows, per_page)
+    terms = scope_terms(user)
+    if terms is None:
+        return Paginator([], per_page).page(1)
+    birth_date, words = search_terms(text)
+    values = {"owner": user.pk, "born": birth_date}
+    values.update((f"team{index}", team) for index, team in enumerate(terms.teams))
+    values.update((f"granted{index}", held) for index, held in enumerate(terms.granted))
+    values.update((f"word{index}", word) for index, word in enumerate(words))
+    shape = (terms.everyone, len(terms.teams), len(terms.granted), show, birth_date is not None, len(words))
+    using = router.db_for_read(Client)
+    rows = _list_query(*shape, number, per_page).rows(using=using, **values)
+    if rows:
+        count = rows[0][-1]
+    else:
+        count = LIST_VIEWS[show](Client.objects.visible_to(user)).search(text).count()
+        last = max(ceil(count / per_page), 1)
+        if number > last:
+            number = last
+            rows = _list_query(*shape, number, per_page).rows(using=using, **values)
+    clients = [_list_row(row, using) for row in rows]
+    paginator = Paginator(clients, per_page)
     paginator.count = count  # a list's count would be this page's length
-    return Page(rows, number, paginator)
+    return Page(clients, number, paginator)
 
 
 def _audit_read(*, client_id, obj, summary: str, emergency: bool) -> None:

@@ -23,12 +23,6 @@ from clients.models import Client, ClientContact, ClientStatusChange, Dependant
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "client_search"
-# The client list's views: open cases (the default), cases waiting for a case manager, everyone.
-LIST_VIEWS = {
-    "open": lambda clients: clients.open(),
-    "unassigned": lambda clients: clients.open().filter(case_manager__isnull=True),
-    "all": lambda clients: clients,
-}
 LIST_VIEW_LABELS = [("open", _lazy("Open")), ("unassigned", _lazy("Waiting for a case manager")), ("all", _lazy("All, with discharged"))]
 
 
@@ -49,12 +43,8 @@ def client_list(request):
     if request.method == "POST" and form.is_valid():
         return redirect("clients:list")
     query = request.session.get(SEARCH_SESSION_KEY, "")
-    show = request.GET.get("show") if request.GET.get("show") in LIST_VIEWS else "open"
-    clients = LIST_VIEWS[show](Client.objects.visible_to(request.user)).for_rows()
-    clients = clients.search(query)
-    page = selectors.page_of_clients(
-        clients.order_by("legal_family_name", "legal_given_name", "id"), request.GET.get("page"), PAGE_SIZE
-    )
+    show = request.GET.get("show") if request.GET.get("show") in selectors.LIST_VIEWS else "open"
+    page = selectors.client_list_page(request.user, show=show, text=query, number=request.GET.get("page"), per_page=PAGE_SIZE)
     audit.record(
         action="search" if query else "list",
         summary=_("client list, page %(page)s, %(count)s shown") % {"page": page.number, "count": len(page.object_list)},

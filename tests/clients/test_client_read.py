@@ -95,3 +95,30 @@ def test_an_emergency_grant_opens_that_client_only_and_marks_the_read(outsider, 
     # Their own client, read while they hold a grant for another, is not marked.
     own = ClientFactory(case_manager=outsider)
     assert get_client_for_user(fresh(outsider), own.pk).opened_in_emergency is False
+
+
+def test_the_client_list_shows_exactly_the_scope_for_every_role_view_and_search(
+    case_manager, teammate, supervisor, outsider, administrator, client_a, client_b, team_north
+):
+    from clients.selectors import LIST_VIEWS, client_list_page
+
+    ClientFactory(case_manager=teammate, team=team_north, legal_given_name="Mikkel", legal_family_name="Holm")
+    ClientFactory(case_manager=None, team=team_north, legal_given_name="Waiting", legal_family_name="Sørensen")
+    ClientFactory(case_manager=case_manager, status="discharged", legal_family_name="Former")
+    granted = ClientFactory(case_manager=teammate, team=team_north, legal_family_name="Granted")
+    EmergencyAccessFactory(user=outsider, client=granted)
+    for user in (case_manager, teammate, supervisor, outsider, administrator):
+        for show in LIST_VIEWS:
+            for text in ("", "mikkel", "sørensen mikkel", "1989-04-02", "nobody"):
+                page = client_list_page(fresh(user), show=show, text=text, number=1, per_page=25)
+                expected = list(
+                    LIST_VIEWS[show](Client.objects.visible_to(fresh(user))).search(text)
+                    .order_by("legal_family_name", "legal_given_name", "id").values_list("pk", flat=True)
+                )
+                assert [client.pk for client in page.object_list] == expected, (user.username, show, text)
+                assert page.paginator.count == len(expected)
+    page = client_list_page(fresh(outsider), show="open", text="", number=1, per_page=25)
+    assert {client.legal_family_name for client in page.object_list} == {"Puig", "Granted"}
+    assert [client.case_manager.display_name for client in page.object_list if client.legal_family_name == "Granted"] == [
+        teammate.display_name
+    ]
