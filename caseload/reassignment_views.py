@@ -109,7 +109,9 @@ def caseload(request, user_id):
 
 def _caseload_page(request, person, team, form, *, selected=()):
     today = timezone.localdate()
-    page, counts = caseload_today(person, query="", page_number=request.GET.get("page"), per_page=PAGE_SIZE, today=today)
+    page, counts, _notices = caseload_today(
+        person, query="", page_number=request.GET.get("page"), per_page=PAGE_SIZE, today=today
+    )
     rows = list(page.object_list)
     hidden = 0
     if not request.user.is_administrator:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Aggregate, Count, DateField, Exists, JSONField, OuterRef, Q, QuerySet, Subquery
@@ -105,7 +106,7 @@ def _caseload_query():
     """A case manager's open clients with their last contact, an open risk flag, their unsigned notes, and
     their open reminders due by `horizon` and not snoozed past `today` (as JSON: one query for the page)."""
     from assessments.models import RiskFlag
-    from caseload.models import ProgressNote, Reminder
+    from caseload.models import Notice, ProgressNote, Reminder
     from clients.models import Client
 
     owner = Param("user", User._meta.pk)
@@ -130,9 +131,11 @@ def _caseload_query():
         at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
         drafts=Coalesce(Subquery(drafts), 0),
         due=Subquery(due, output_field=JSONField()),
+        # The same on every row (PostgreSQL works it out once): spares the home page asking for notices.
+        notices_waiting=Exists(Notice.objects.filter(recipient_id=owner, read_at__isnull=True)),
     ).order_by().values_list(  # sorted by urgency in Python
         "pk", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
-        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts", "due",
+        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts", "due", "notices_waiting",
     )
 
 
@@ -140,7 +143,13 @@ CASELOAD = CompiledQuery(_caseload_query)
 DUE_WITHIN = timedelta(days=14)  # a row shows what is due in the next two weeks
 
 
-def caseload_today(user, *, query: str, page_number, per_page: int, today=None) -> tuple[Page, dict[str, int]]:
+class Caseload(NamedTuple):
+    page: Page
+    counts: dict[str, int]
+    notices_waiting: bool  # the case manager has unread notices (or no client to tell it on)
+
+
+def caseload_today(user, *, query: str, page_number, per_page: int, today=None) -> Caseload:
     """My caseload, most urgent first: who needs me today.
 
     Each row carries the last contact, whether a risk flag is open, its unsigned notes, and its open
@@ -153,8 +162,10 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
     from clients.models import Client
 
     today = today or timezone.localdate()
+    found = CASELOAD.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN)
+    notices_waiting = found[0][-1] if found else True  # with no client, the home page asks
     rows = []
-    for *values, due in CASELOAD.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN):
+    for *values, due, _notices in found:
         row = CaseloadRow(*values)
         rows.append(row)
         # [kind, title, "YYYY-MM-DD", id]: soonest first, as ISO dates sort.
@@ -179,4 +190,4 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
         matches = set(Client.objects.filter(case_manager=user).open().search(query).values_list("pk", flat=True))
         rows = [row for row in rows if row.pk in matches]
     rows.sort(key=CaseloadRow.urgency)
-    return Paginator(rows, per_page).get_page(page_number), counts
+    return Caseload(Paginator(rows, per_page).get_page(page_number), counts, bool(notices_waiting))

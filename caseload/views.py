@@ -32,10 +32,12 @@ def home(request):
     if request.method == "POST" and form.is_valid():
         return redirect("caseload:home")
     query = request.session.get(CASELOAD_SEARCH_KEY, "")
-    page, counts = caseload_today(request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE)
+    page, counts, notices_waiting = caseload_today(
+        request.user, query=query, page_number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     audit.record(action="search" if query else "list", summary=_("my caseload, page %(page)s") % {"page": page.number})
     teams = list(supervised_teams(request.user)) if request.user.can_assign_clients else []
-    notices = UNREAD_NOTICES.instances(Notice, user=request.user.pk)
+    notices = UNREAD_NOTICES.instances(Notice, user=request.user.pk) if notices_waiting else []
     return render(
         request,
         "caseload/home.html",

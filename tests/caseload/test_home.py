@@ -1,3 +1,5 @@
+import pytest
+
 from tests.factories import ClientFactory
 
 
@@ -120,3 +122,25 @@ def test_due_work_keeps_every_character_of_its_title_and_comes_soonest_first(log
     page = response.content.decode()
     assert 'title="Call &quot;Jørgen&quot; back \\ [1, 2] {x} &lt;b&gt;ça&lt;/b&gt;"' in page
     assert "Too far off" not in page
+
+
+@pytest.mark.parametrize("with_clients", [True, False])
+def test_unread_notices_show_until_read_and_are_asked_for_only_when_there_are_some(login, case_manager, with_clients):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caseload.models import Notice
+
+    if with_clients:
+        ClientFactory(case_manager=case_manager)
+    notice = Notice.objects.create(recipient=case_manager, text="Mikkel Sørensen is now in your caseload", link="/clients/")
+    browser = login(case_manager)
+    page = browser.get("/")
+    assert [n.pk for n in page.context["notices"]] == [notice.pk]
+    assert "Mikkel Sørensen is now in your caseload" in page.content.decode()
+    browser.post(f"/notices/{notice.pk}/read/")
+    with CaptureQueriesContext(connection) as captured:
+        page = browser.get("/")
+    assert page.context["notices"] == [] and "Mikkel Sørensen is now" not in page.content.decode()
+    asked = any(query["sql"].startswith('SELECT "caseload_notice"') for query in captured.captured_queries)
+    assert asked is not with_clients  # told by the caseload's own query when there is a client to tell it on
