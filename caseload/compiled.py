@@ -20,14 +20,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Field, QuerySet
 
 
-def columns(model, prefix: str = "", *, only=None) -> tuple[str, ...]:
-    """The columns of `model` (or `only` those), in the order `Model.from_db` takes them.
+def columns(model, *, only=None) -> tuple[str, ...]:
+    """The columns of `model` (or `only` those), in the order `Model.from_db` takes them."""
+    return tuple(field.attname for field in model._meta.concrete_fields if only is None or field.attname in only)
 
-    `prefix` reads them across a relation ("case_manager__").
-    """
-    return tuple(
-        f"{prefix}{field.attname}" for field in model._meta.concrete_fields if only is None or field.attname in only
-    )
+
+def load_related(instance, field_name: str, names: tuple[str, ...], values, using: str):
+    """Put the related row (`names`, its model's own columns) in place, as select_related does; None for an empty key."""
+    field = instance._meta.get_field(field_name)
+    related = field.related_model.from_db(using, names, values) if getattr(instance, field.attname) is not None else None
+    field.set_cached_value(instance, related)
+    return related
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, CharField, Count, Exists, ExpressionW
 from django.http import Http404
 
 from caseload import audit
-from caseload.compiled import CompiledQuery, Param, columns
+from caseload.compiled import CompiledQuery, Param, columns, load_related
 from caseload.models import Team, User
 from clients.models import (
     CLIENT_ROW_FIELDS,
@@ -53,7 +53,8 @@ LIST_VIEWS = {
 }
 LIST_ORDER = ("legal_family_name", "legal_given_name", "id")
 ROW_COLUMNS = columns(Client, only=CLIENT_ROW_FIELDS + ("case_manager_id",))
-ROW_MANAGER_COLUMNS = columns(User, "case_manager__", only=("id", *User.NAME_FIELDS))
+MANAGER_NAME_COLUMNS = columns(User, only=("id", *User.NAME_FIELDS))
+ROW_MANAGER_COLUMNS = tuple(f"case_manager__{name}" for name in MANAGER_NAME_COLUMNS)
 
 
 @lru_cache(maxsize=256)
@@ -92,11 +93,7 @@ def _list_query(everyone: bool, teams: int, granted: int, show: str, birth_date:
 def _list_row(row, using: str) -> Client:
     end_client = len(ROW_COLUMNS)
     client = Client.from_db(using, ROW_COLUMNS, row[:end_client])
-    manager = (
-        User.from_db(using, columns(User, only=("id", *User.NAME_FIELDS)), row[end_client : end_client + len(ROW_MANAGER_COLUMNS)])
-        if client.case_manager_id else None
-    )
-    Client._meta.get_field("case_manager").set_cached_value(client, manager)
+    load_related(client, "case_manager", MANAGER_NAME_COLUMNS, row[end_client : end_client + len(MANAGER_NAME_COLUMNS)], using)
     client.has_risk = bool(row[-2])
     return client
 
@@ -147,8 +144,9 @@ def _audit_read(*, client_id, obj, summary: str, emergency: bool) -> None:
 
 
 CLIENT_COLUMNS = columns(Client)
-CASE_MANAGER_COLUMNS = columns(User, "case_manager__")
-TEAM_COLUMNS = columns(Team, "team__")
+USER_COLUMNS, TEAM_ONLY_COLUMNS = columns(User), columns(Team)
+CASE_MANAGER_COLUMNS = tuple(f"case_manager__{name}" for name in USER_COLUMNS)
+TEAM_COLUMNS = tuple(f"team__{name}" for name in TEAM_ONLY_COLUMNS)
 
 
 @lru_cache(maxsize=64)
@@ -181,10 +179,8 @@ def _client_from_row(row, using: str) -> Client:
     end_manager = end_client + len(CASE_MANAGER_COLUMNS)
     end_team = end_manager + len(TEAM_COLUMNS)
     client = Client.from_db(using, CLIENT_COLUMNS, row[:end_client])
-    manager = User.from_db(using, columns(User), row[end_client:end_manager]) if client.case_manager_id else None
-    team = Team.from_db(using, columns(Team), row[end_manager:end_team]) if client.team_id else None
-    Client._meta.get_field("case_manager").set_cached_value(client, manager)
-    Client._meta.get_field("team").set_cached_value(client, team)
+    load_related(client, "case_manager", USER_COLUMNS, row[end_client:end_manager], using)
+    load_related(client, "team", TEAM_ONLY_COLUMNS, row[end_manager:end_team], using)
     client.opened_in_emergency, client.has_risk = bool(row[end_team]), bool(row[end_team + 1])
     return client
 

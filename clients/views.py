@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import RiskFlag
 from careplans.selectors import plan_in_force
 from caseload import audit
-from caseload.compiled import CompiledQuery, Param, columns
+from caseload.compiled import CompiledQuery, Param, columns, load_related
 from caseload.models import Assignment, AuditEvent, ProgressNote, User
 from caseload.selectors import assignable_case_managers
 from clients import selectors, services
@@ -120,7 +120,8 @@ def _of_the_client(model, names):
 CONTACTS = _of_the_client(ClientContact, columns(ClientContact))
 DEPENDANTS = _of_the_client(Dependant, columns(Dependant))
 NOTE_COLUMNS = columns(ProgressNote, only=("id", "client_id", "author_id", "contact_type", "contact_at"))
-AUTHOR_COLUMNS = columns(User, "author__", only=User.NAME_FIELDS)
+AUTHOR_NAME_COLUMNS = columns(User, only=("id", *User.NAME_FIELDS))
+AUTHOR_COLUMNS = tuple(f"author__{name}" for name in AUTHOR_NAME_COLUMNS)
 LATEST_NOTE = CompiledQuery(lambda: (
     ProgressNote.objects.filter(client_id=Param("client", Client._meta.pk)).values_list(*NOTE_COLUMNS, *AUTHOR_COLUMNS)[:1]
 ))
@@ -131,8 +132,7 @@ def last_contact(client) -> ProgressNote | None:
     using = router.db_for_read(ProgressNote)
     for row in LATEST_NOTE.rows(using=using, client=client.pk):
         note = ProgressNote.from_db(using, NOTE_COLUMNS, row[: len(NOTE_COLUMNS)])
-        author = User.from_db(using, columns(User, only=User.NAME_FIELDS), row[len(NOTE_COLUMNS):])
-        ProgressNote._meta.get_field("author").set_cached_value(note, author)
+        load_related(note, "author", AUTHOR_NAME_COLUMNS, row[len(NOTE_COLUMNS):], using)
         return note
     return None
 
