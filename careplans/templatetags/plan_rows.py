@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from careplans.models import Action, CarePlan, Goal
+from caseload.html_parts import csrf_input
 from caseload.short_dates import ShortDates
 
 register = template.Library()
@@ -170,14 +171,6 @@ MOVE_UP = (
 )
 
 
-def _csrf_input(context) -> str:
-    """What `{% csrf_token %}` renders, the page's one token."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
-
-
 @register.simple_tag(takes_context=True)
 def draft_goals(context, plan, goals) -> SafeString:
     """The goals of a draft on its edit page: area, words, how many objectives and actions, edit, move up, remove."""
@@ -186,7 +179,7 @@ def draft_goals(context, plan, goals) -> SafeString:
         empty = gettext("No goals yet. Add the first one with the client, in their words.")
         return mark_safe(f'\n        <li class="list-group-item text-body-secondary">{empty}</li>\n        ')
     areas = _labels(Goal.Area.choices)
-    csrf = _csrf_input(context)
+    csrf = csrf_input(context)
     version = f'<input type="hidden" name="version" value="{escape(str(plan.version))}">'
     edit_link = reverse("careplans:goal_edit", args=[PLACEHOLDER])
     move_link = reverse("careplans:goal_move", args=[PLACEHOLDER])

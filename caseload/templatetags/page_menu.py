@@ -36,6 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from caseload.html_parts import csrf_input
 from caseload.models import Role
 
 register = template.Library()
@@ -210,14 +211,6 @@ def signed_in_header(
 def visitor_header(language: str, urls: MenuURLs, agency: str) -> Parts:
     """Before sign-in, or before the second factor: the agency's name and the language switcher, no menu."""
     return joined(brand(urls, agency), '\n        <div class="ms-auto">', *language_switcher(urls), "</div>\n        ", END)
-
-
-def csrf_input(context) -> str:
-    """What `{% csrf_token %}` writes, from the same token as the rest of the page."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
 
 
 @register.simple_tag(takes_context=True)
