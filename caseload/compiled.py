@@ -7,12 +7,19 @@ PostgreSQL takes to answer them. A `CompiledQuery` builds its queryset once per 
 Each run binds the values (prepared by the field, as Django prepares them), executes, and returns
 plain rows converted as Django converts them: the SQL is Django's own, on SQLite and PostgreSQL.
 
+On PostgreSQL the query's constants (a status, a contact type, the 1 of an EXISTS) are written into
+the SQL as literals and only the `Param`s stay parameters. With the connection preparing repeated
+statements (`prepare_threshold`), PostgreSQL then settles on one generic plan that knows every
+constant, instead of planning the statement again on every run: with a constant left as a parameter
+it could not tell `status = 'draft'` (a few rows) from any other status, and kept planning anew.
+
 Only for a query whose shape is fixed: the values change, never the filters. Callers that choose
 between shapes (a scope that depends on the role) keep one `CompiledQuery` per shape.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,6 +65,31 @@ class Param(Expression):
         return "%s", [_Slot(self.name, self.output_field)]
 
 
+# A placeholder, or an escaped percent sign (which is not one), in Django's SQL.
+_PLACEHOLDER = re.compile(r"(%%|%s)")
+
+
+def inline_constants(sql: str, params, connection) -> tuple[str, tuple]:
+    """`sql` with every parameter but the `Param` slots written in as a literal, quoted by the driver (PostgreSQL).
+
+    Other databases keep their parameters: SQLite plans each statement itself.
+    """
+    if connection.vendor != "postgresql":
+        return sql, tuple(params)
+    pieces, slots, params = [], [], iter(params)
+    for piece in _PLACEHOLDER.split(sql):
+        if piece == "%s":
+            param = next(params)
+            if isinstance(param, _Slot):
+                slots.append(param)
+            else:
+                piece = connection.ops.compose_sql("%s", [param]).replace("%", "%%")
+        pieces.append(piece)
+    if next(params, _PLACEHOLDER) is not _PLACEHOLDER:
+        raise ValueError("more parameters than placeholders")
+    return "".join(pieces), tuple(slots)
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
@@ -87,7 +119,8 @@ class CompiledQuery:
             if len(names) != compiler.col_count:
                 raise TypeError("CompiledQuery needs a values() or values_list() queryset")
             expressions = [column[0] for column in compiler.select[: compiler.col_count]]
-            compiled = _Compiled(sql, tuple(params), names, compiler, compiler.get_converters(expressions))
+            sql, params = inline_constants(sql, params, connections[using])
+            compiled = _Compiled(sql, params, names, compiler, compiler.get_converters(expressions))
             self._compiled[using] = compiled
         return compiled
 

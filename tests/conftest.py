@@ -40,7 +40,7 @@ def _missing_service(marker: str) -> str | None:
     if marker == "worker" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return "a worker process cannot see an SQLite test database: DATABASE_URL must be PostgreSQL"
     if marker == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return "concurrent transactions need PostgreSQL: DATABASE_URL is not set to it"
+        return "DATABASE_URL is not set to PostgreSQL"
     if marker == "gettext" and not (shutil.which("xgettext") and shutil.which("msgfmt")):
         return "xgettext and msgfmt not found (Debian package gettext)"
     if marker == "pdftotext" and not shutil.which("pdftotext"):

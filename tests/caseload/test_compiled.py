@@ -93,3 +93,34 @@ def test_instances_are_loaded_as_the_orm_loads_them_with_the_rest_deferred(case_
         client.pk, "they/them", client.legal_family_name, client.client_number,
     )
     assert loaded._state.adding is False and loaded._state.db == "default"
+
+
+def _quoted_names_query():
+    return CompiledQuery(lambda: (
+        Client.objects.filter(case_manager_id=Param("user", User._meta.pk), legal_family_name="O'Brien 100%")
+        .exclude(status=Client.Status.DISCHARGED)
+        .values_list("client_number")
+    ))
+
+
+def test_constants_with_quotes_and_percent_signs_match_as_the_queryset_matches(case_manager):
+    wanted = ClientFactory(case_manager=case_manager, legal_family_name="O'Brien 100%")
+    ClientFactory(case_manager=case_manager, legal_family_name="O'Brien 100")
+    ClientFactory(case_manager=case_manager, legal_family_name="O'Brien 100%", status=Client.Status.DISCHARGED)
+    assert _quoted_names_query().rows(user=case_manager.pk) == [(wanted.client_number,)]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_only_the_params_stay_parameters(case_manager):
+    ClientFactory(case_manager=case_manager, legal_family_name="O'Brien 100%")
+    query = _quoted_names_query()
+    compiled = query._compile("default")
+    # The constants are in the statement, quoted by the driver (% doubled for it); the case manager is its one parameter.
+    assert "'O''Brien 100%%'" in compiled.sql and "'discharged'" in compiled.sql
+    assert compiled.sql.count("%s") == 1 and len(compiled.params) == 1
+    # The statement is the same text on every run, so the connection prepares it (prepare_threshold).
+    for _ in range(6):
+        assert len(query.rows(user=case_manager.pk)) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%O''Brien 100%%"])
+        assert cursor.fetchone()[0] == 1
