@@ -64,7 +64,7 @@ def test_it_counts_and_pages_a_caseload_longer_than_a_page(login, case_manager):
 
 
 def test_it_puts_who_needs_me_today_first(login, case_manager):
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from django.utils import timezone
 
@@ -72,10 +72,14 @@ def test_it_puts_who_needs_me_today_first(login, case_manager):
     from tests.factories import ProgressNoteFactory, RiskFlagFactory
 
     today = timezone.localdate()
+
+    def noon(days_ago):  # the agency's midday that many days ago: "N days ago" whatever the hour and daylight saving
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(12)))
+
     seen_yesterday = ClientFactory(legal_family_name="Seenyesterday", case_manager=case_manager)
-    ProgressNoteFactory(client=seen_yesterday, author=case_manager, contact_at=timezone.now() - timedelta(days=1))
+    ProgressNoteFactory(client=seen_yesterday, author=case_manager, contact_at=noon(1))
     seen_long_ago = ClientFactory(legal_family_name="Seenlongago", case_manager=case_manager)
-    ProgressNoteFactory(client=seen_long_ago, author=case_manager, contact_at=timezone.now() - timedelta(days=40),
+    ProgressNoteFactory(client=seen_long_ago, author=case_manager, contact_at=noon(40),
                         status="signed")
     overdue = ClientFactory(legal_family_name="Overduereview", case_manager=case_manager)
     Reminder.objects.create(key="plan_review:x:1", kind="plan_review", client=overdue, assignee=case_manager,
