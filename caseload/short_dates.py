@@ -10,11 +10,13 @@ A datetime is shown as the agency's local date, as the `date` filter does in tem
 """
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateformat import format as django_format
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 # Django's codes, as str.format fields: {0} is the date, {1} the month's abbreviation, {2} its name.
 CODES = {
@@ -40,17 +42,29 @@ def compile_pattern(pattern: str, codes: dict = CODES) -> str | None:
     return "".join(parts)
 
 
+@lru_cache(maxsize=64)
+def _compiled(language: str | None, pattern: str, codes: tuple) -> tuple[str | None, dict, dict]:
+    """`pattern` as a `str.format` template, with `language`'s month abbreviations and names (M and F).
+
+    Worked out once per language and pattern: the month names are 24 lookups in the catalogue.
+    `language` is the active one; it is part of the key because the names are translated.
+    """
+    template = compile_pattern(pattern, dict(codes))
+    abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
+    names = {number: str(name) for number, name in MONTHS.items()}
+    return template, abbreviations, names
+
+
 class _CompiledFormat:
-    """A format of the active language compiled once, with the language's month names."""
+    """A format of the active language compiled once per language, with the language's month names."""
 
     codes = CODES
 
     def __init__(self, format_name: str):
         self.pattern = get_format(format_name)
-        self.template = compile_pattern(self.pattern, self.codes)
-        # The active language's month names, as Django's M and F give them.
-        self.abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
-        self.names = {number: str(name) for number, name in MONTHS.items()}
+        self.template, self.abbreviations, self.names = _compiled(
+            get_language(), self.pattern, tuple(self.codes.items())
+        )
 
     def _format(self, value) -> str:
         if self.template is None:

@@ -73,12 +73,12 @@ def caseload_rows(clients, select: str = "", selected=(), acuity: bool = False, 
     def days_ago(days: int) -> str:
         return escape(gettext("today") if days == 0 else ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days})
 
-    # Many rows share a day count, a date, a reminder's title: each is written once.
-    ago, titles, days = Remembered(days_ago), Remembered(escape), Remembered(lambda day: escape(short_date(day)))
+    # Many rows share a day count and a date: each is written once. Titles are mostly distinct: escaped as they come.
+    ago, days = Remembered(days_ago), Remembered(lambda day: escape(short_date(day)))
 
     def badge(item) -> str:
         css = "due-overdue" if item.overdue else "due-soon"
-        return f'<span class="badge due-badge {css}" title="{titles[item.title]}">{kinds[item.kind]} · {days[item.due_on]}</span>'
+        return f'<span class="badge due-badge {css}" title="{escape(item.title)}">{kinds[item.kind]} · {days[item.due_on]}</span>'
 
     rows = []
     for client in clients:
