@@ -1,12 +1,25 @@
 """Reads for the caseload app: who can take a case, what a caseload holds."""
 
+import json
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Aggregate, Count, DateField, Exists, JSONField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    Exists,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.utils import timezone
 
 from caseload.compiled import CompiledQuery, Param
@@ -64,7 +77,7 @@ class CaseloadRow:
     acuity_derived: str
     last_contact_at: datetime | None
     at_risk: bool
-    drafts: int
+    drafts: int = 0  # the case manager's unsigned notes about the client
     due_items: list[DueItem] = field(default_factory=list)
     overdue: int = 0
     due_today: int = 0
@@ -86,14 +99,14 @@ class CaseloadRow:
         )
 
 
-class DueItemsJSON(Aggregate):
-    """Each group's [kind, title, due_on, id] as one JSON array (text), to ride on another query's row."""
+class RowsJSON(Aggregate):
+    """Each group's rows of `expressions` as one JSON array of arrays (text), to ride on another query's row."""
 
     function = "JSON_AGG"
     template = "CAST(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)) AS TEXT)"
 
-    def __init__(self, *expressions):
-        super().__init__(*expressions, output_field=JSONField())
+    def __init__(self, *expressions, output_field=None):
+        super().__init__(*expressions, output_field=output_field or JSONField())
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(
@@ -103,8 +116,9 @@ class DueItemsJSON(Aggregate):
 
 
 def _caseload_query():
-    """A case manager's open clients with their last contact, an open risk flag, their unsigned notes, and
-    their open reminders due by `horizon` and not snoozed past `today` (as JSON: one query for the page)."""
+    """A case manager's open clients with their last contact, an open risk flag, and their open reminders
+    due by `horizon` and not snoozed past `today` (as JSON); with, the same on every row, the clients of the
+    case manager's unsigned notes and whether they have unread notices. One query for the page."""
     from assessments.models import RiskFlag
     from caseload.models import Notice, ProgressNote, Reminder
     from clients.models import Client
@@ -115,27 +129,28 @@ def _caseload_query():
         ProgressNote.objects.filter(client_id=OuterRef("pk"), contact_type__in=ProgressNote.CLIENT_CONTACT_TYPES)
         .order_by("-contact_at").values("contact_at")[:1]
     )
+    # Not correlated with the row: PostgreSQL reads the case manager's few drafts once, not once per client.
     drafts = (
-        ProgressNote.objects.filter(client_id=OuterRef("pk"), author_id=owner, status=ProgressNote.Status.DRAFT)
-        .order_by().values("client_id").annotate(n=Count("pk")).values("n")[:1]
+        ProgressNote.objects.filter(author_id=owner, status=ProgressNote.Status.DRAFT)
+        .order_by().values("author_id").annotate(clients=RowsJSON("client_id", output_field=TextField())).values("clients")
     )
     due = (
         Reminder.objects.filter(
             client_id=OuterRef("pk"), status=Reminder.Status.OPEN, due_on__lte=Param("horizon", DateField())
         )
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
-        .order_by().values("client_id").annotate(items=DueItemsJSON("kind", "title", "due_on", "pk")).values("items")
+        .order_by().values("client_id").annotate(items=RowsJSON("kind", "title", "due_on", "pk")).values("items")
     )
     return Client.objects.filter(case_manager_id=owner).open().annotate(
         last_contact_at=Subquery(last_contact),
         at_risk=Exists(RiskFlag.objects.filter(client_id=OuterRef("pk"), cleared_at__isnull=True)),
-        drafts=Coalesce(Subquery(drafts), 0),
         due=Subquery(due, output_field=JSONField()),
+        draft_clients=Subquery(drafts, output_field=TextField()),
         # The same on every row (PostgreSQL works it out once): spares the home page asking for notices.
         notices_waiting=Exists(Notice.objects.filter(recipient_id=owner, read_at__isnull=True)),
     ).order_by().values_list(  # sorted by urgency in Python
         "pk", "client_number", "legal_given_name", "legal_family_name", "preferred_name", "pronouns", "status",
-        "acuity", "acuity_derived", "last_contact_at", "at_risk", "drafts", "due", "notices_waiting",
+        "acuity", "acuity_derived", "last_contact_at", "at_risk", "due", "draft_clients", "notices_waiting",
     )
 
 
@@ -162,12 +177,16 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
     from clients.models import Client
 
     today = today or timezone.localdate()
+    agency_time = timezone.get_current_timezone()
     found = CASELOAD.rows(user=user.pk, today=today, horizon=today + DUE_WITHIN)
+    # The same on every row: the clients of the case manager's drafts (one entry per draft), unread notices.
+    drafts = Counter(uuid.UUID(str(client_id)) for [client_id] in json.loads(found[0][-2] or "[]")) if found else {}
     notices_waiting = found[0][-1] if found else True  # with no client, the home page asks
     rows = []
-    for *values, due, _notices in found:
+    for *values, due, _drafts, _notices in found:
         row = CaseloadRow(*values)
         rows.append(row)
+        row.drafts = drafts.get(row.pk, 0)
         # [kind, title, "YYYY-MM-DD", id]: soonest first, as ISO dates sort.
         for kind, title, day, _pk in sorted(due or (), key=lambda item: (item[2], item[3])):
             due_on = date.fromisoformat(day)
@@ -177,7 +196,7 @@ def caseload_today(user, *, query: str, page_number, per_page: int, today=None) 
             elif due_on == today:
                 row.due_today += 1
         if row.last_contact_at:
-            row.last_contact_on = timezone.localdate(row.last_contact_at)
+            row.last_contact_on = row.last_contact_at.astimezone(agency_time).date()
             row.days_since_contact = (today - row.last_contact_on).days
     counts = {
         "active": sum(row.status == Client.Status.ACTIVE for row in rows),

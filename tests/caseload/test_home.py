@@ -148,3 +148,20 @@ def test_unread_notices_show_until_read_and_are_asked_for_only_when_there_are_so
     assert page.context["notices"] == [] and "Mikkel Sørensen is now" not in page.content.decode()
     asked = any(query["sql"].startswith('SELECT "caseload_notice"') for query in captured.captured_queries)
     assert asked is not with_clients  # told by the caseload's own query when there is a client to tell it on
+
+
+def test_each_row_counts_my_own_unsigned_notes_about_that_client(login, case_manager, teammate):
+    from tests.factories import ProgressNoteFactory
+
+    two_drafts = ClientFactory(legal_family_name="Twodrafts", case_manager=case_manager)
+    one_draft = ClientFactory(legal_family_name="Onedraft", case_manager=case_manager)
+    none_of_mine = ClientFactory(legal_family_name="Noneofmine", case_manager=case_manager)
+    ProgressNoteFactory.create_batch(2, client=two_drafts, author=case_manager)
+    ProgressNoteFactory(client=one_draft, author=case_manager)
+    ProgressNoteFactory(client=one_draft, author=case_manager, status="signed")
+    ProgressNoteFactory(client=none_of_mine, author=teammate)  # a colleague's draft is theirs to sign
+    ProgressNoteFactory(client=ClientFactory(case_manager=teammate), author=case_manager)  # not on my caseload
+    rows = {row.legal_family_name: row for row in login(case_manager).get("/").context["page"].object_list}
+    assert {name: row.drafts for name, row in rows.items()} == {"Twodrafts": 2, "Onedraft": 1, "Noneofmine": 0}
+    page = login(case_manager).get("/").content.decode()
+    assert page.count("2 unsigned notes") == 1 and page.count("1 unsigned note<") == 1
