@@ -16,6 +16,11 @@ def test_an_administrator_edits_a_service_and_it_is_found_by_its_new_words(login
     response = browser.post(f"/admin/referrals/service/{housing.pk}/change/", form)
     assert response.status_code == 302
     assert Service.objects.search(text="sheltered flats").get().name == "Bostøtte og bolig"
+    # A website typed without its scheme is kept as https://.
+    response = browser.post(f"/admin/referrals/service/{housing.pk}/change/", {**form, "website": "bolig.example/stotte"})
+    assert response.status_code == 302
+    housing.refresh_from_db()
+    assert housing.website == "https://bolig.example/stotte"
 
 
 def test_a_case_manager_has_no_directory_admin(login, case_manager, housing):
