@@ -42,6 +42,23 @@ def _attach_risk_flags(client: Client) -> Client:
     return client
 
 
+def _scope_params(teams: int, granted: int) -> tuple[Param, list[Param], list[Param]]:
+    """The `Param`s of a scope of this shape (ScopeTerms), for `scope_q`: its owner, teams and grants."""
+    return (
+        Param("owner", User._meta.pk),
+        [Param(f"team{index}", Team._meta.pk) for index in range(teams)],
+        [Param(f"granted{index}", Client._meta.pk) for index in range(granted)],
+    )
+
+
+def _scope_values(user, terms) -> dict:
+    """The values of `_scope_params` for `user`, whose scope is `terms`."""
+    values = {"owner": user.pk}
+    values.update((f"team{index}", team) for index, team in enumerate(terms.teams))
+    values.update((f"granted{index}", held) for index, held in enumerate(terms.granted))
+    return values
+
+
 MAX_PAGE = 100_000
 
 
@@ -68,11 +85,7 @@ def _list_query(everyone: bool, teams: int, granted: int, show: str, birth_date:
     def build():
         clients = Client.objects.all()
         if not everyone:
-            clients = clients.filter(scope_q(
-                Param("owner", User._meta.pk),
-                [Param(f"team{index}", Team._meta.pk) for index in range(teams)],
-                [Param(f"granted{index}", Client._meta.pk) for index in range(granted)],
-            ))
+            clients = clients.filter(scope_q(*_scope_params(teams, granted)))
         clients = LIST_VIEWS[show](clients)
         if birth_date or words:
             clients = clients.filter(search_q(
@@ -114,9 +127,7 @@ def client_list_page(user, *, show: str, text: str, number, per_page: int) -> Pa
     if terms is None:
         return Paginator([], per_page).page(1)
     birth_date, words = search_terms(text)
-    values = {"owner": user.pk, "born": birth_date}
-    values.update((f"team{index}", team) for index, team in enumerate(terms.teams))
-    values.update((f"granted{index}", held) for index, held in enumerate(terms.granted))
+    values = {**_scope_values(user, terms), "born": birth_date}
     values.update((f"word{index}", word) for index, word in enumerate(words))
     shape = (terms.everyone, len(terms.teams), len(terms.granted), show, birth_date is not None, len(words))
     using = router.db_for_read(Client)
@@ -160,10 +171,9 @@ def _client_query(everyone: bool, teams: int, granted: int) -> CompiledQuery:
 
     def build():
         clients = Client.objects.filter(pk=Param("client", Client._meta.pk))
-        held = [Param(f"granted{index}", Client._meta.pk) for index in range(granted)]
+        owner, team_ids, held = _scope_params(teams, granted)
         if not everyone:
-            owner = Param("owner", User._meta.pk)
-            clients = clients.filter(scope_q(owner, [Param(f"team{index}", Team._meta.pk) for index in range(teams)], held))
+            clients = clients.filter(scope_q(owner, team_ids, held))
         emergency = ExpressionWrapper(any_of("pk", held), output_field=BooleanField()) if held else Value(False)
         return clients.annotate(
             opened_in_emergency=emergency,
@@ -199,9 +209,7 @@ def get_client_for_user(user, client_id, *, summary: str = "client record") -> C
     except ValidationError:
         raise Http404("No such client") from None
     query = _client_query(terms.everyone, len(terms.teams), len(terms.granted))
-    values = {"client": client_id, "owner": user.pk}
-    values.update((f"team{index}", team) for index, team in enumerate(terms.teams))
-    values.update((f"granted{index}", held) for index, held in enumerate(terms.granted))
+    values = {**_scope_values(user, terms), "client": client_id}
     using = router.db_for_read(Client)
     rows = query.rows(using=using, **values)
     if not rows:
