@@ -76,17 +76,17 @@ def inline_constants(sql: str, params, connection) -> tuple[str, tuple]:
     """
     if connection.vendor != "postgresql":
         return sql, tuple(params)
-    pieces, slots, params = [], [], iter(params)
-    for piece in _PLACEHOLDER.split(sql):
+    pieces = _PLACEHOLDER.split(sql)
+    if pieces.count("%s") != len(params):
+        raise ValueError("the parameters do not match the placeholders")
+    slots, params = [], iter(params)
+    for index, piece in enumerate(pieces):
         if piece == "%s":
             param = next(params)
             if isinstance(param, _Slot):
                 slots.append(param)
             else:
-                piece = connection.ops.compose_sql("%s", [param]).replace("%", "%%")
-        pieces.append(piece)
-    if next(params, _PLACEHOLDER) is not _PLACEHOLDER:
-        raise ValueError("more parameters than placeholders")
+                pieces[index] = connection.ops.compose_sql("%s", [param]).replace("%", "%%")
     return "".join(pieces), tuple(slots)
 
 

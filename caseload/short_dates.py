@@ -42,29 +42,26 @@ def compile_pattern(pattern: str, codes: dict = CODES) -> str | None:
     return "".join(parts)
 
 
-@lru_cache(maxsize=64)
-def _compiled(language: str | None, pattern: str, codes: tuple) -> tuple[str | None, dict, dict]:
-    """`pattern` as a `str.format` template, with `language`'s month abbreviations and names (M and F).
+@lru_cache(maxsize=32)
+def _month_names(language: str | None) -> tuple[dict, dict]:
+    """`language`'s month abbreviations and names, as Django's M and F give them: 24 catalogue lookups, made once.
 
-    Worked out once per language and pattern: the month names are 24 lookups in the catalogue.
-    `language` is the active one; it is part of the key because the names are translated.
+    `language` is the active one; it is the key because the names are translated.
     """
-    template = compile_pattern(pattern, dict(codes))
     abbreviations = {number: str(name).title() for number, name in MONTHS_3.items()}
     names = {number: str(name) for number, name in MONTHS.items()}
-    return template, abbreviations, names
+    return abbreviations, names
 
 
 class _CompiledFormat:
-    """A format of the active language compiled once per language, with the language's month names."""
+    """A format of the active language compiled once, with the language's month names."""
 
     codes = CODES
 
     def __init__(self, format_name: str):
         self.pattern = get_format(format_name)
-        self.template, self.abbreviations, self.names = _compiled(
-            get_language(), self.pattern, tuple(self.codes.items())
-        )
+        self.template = compile_pattern(self.pattern, self.codes)
+        self.abbreviations, self.names = _month_names(get_language())
 
     def _format(self, value) -> str:
         if self.template is None:
